@@ -1,0 +1,15 @@
+"""Puts the signed-in person's roles in every template, for the navigation."""
+
+from .selectors import employee_of, is_hr
+
+
+def roles(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    me = employee_of(user)
+    return {
+        "me": me,
+        "is_hr": is_hr(user),
+        "is_supervisor": bool(me and me.reports.filter(is_active=True).exists()),
+    }

@@ -1,0 +1,278 @@
+"""The goals and the people: employees, review periods, competencies, goal sheets and goals.
+
+This app knows nothing of the workflow; reviews/ owns who may change a sheet and when.
+"""
+
+import re
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from . import crypto
+
+GOAL_TEXT_MAX = 1000
+LONG_TEXT_MAX = 4000
+SSN_RE = re.compile(r"^\d{3}-?\d{2}-?\d{4}$")
+
+
+class SheetLocked(Exception):
+    """Raised when anything tries to change a signed (locked) goal sheet or its goals."""
+
+    def __init__(self, sheet_id=None):
+        super().__init__(f"Goal sheet {sheet_id} is signed and locked; it cannot be changed.")
+
+
+class Employee(models.Model):
+    class Tier(models.TextChoices):
+        NEW = "new", "New"
+        CORE = "core", "Core"
+        HIGH = "high", "High performer"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="employee"
+    )
+    employee_number = models.CharField(max_length=20, unique=True)
+    full_name = models.CharField(max_length=150)
+    title = models.CharField(max_length=100)
+    territory = models.CharField(max_length=100, blank=True)
+    work_location = models.CharField(max_length=150, blank=True)
+    performance_tier = models.CharField(max_length=10, choices=Tier.choices, default=Tier.CORE)
+    supervisor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+    )
+    is_active = models.BooleanField(default=True)
+    # Fernet token; never shown, logged or copied to history (see excluded_fields).
+    ssn_encrypted = models.TextField(blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["ssn_encrypted"])
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.employee_number})"
+
+    def set_ssn(self, ssn: str) -> None:
+        ssn = ssn.strip()
+        if ssn and not SSN_RE.match(ssn):
+            raise ValidationError({"ssn": "Enter the SSN as 123-45-6789."})
+        digits = ssn.replace("-", "")
+        self.ssn_encrypted = crypto.encrypt(digits) if digits else ""
+
+    @property
+    def ssn(self) -> str:
+        digits = crypto.decrypt(self.ssn_encrypted) if self.ssn_encrypted else ""
+        return f"{digits[:3]}-{digits[3:5]}-{digits[5:]}" if digits else ""
+
+    @property
+    def masked_ssn(self) -> str:
+        ssn = self.ssn
+        return f"***-**-{ssn[-4:]}" if ssn else ""
+
+
+class ReviewPeriod(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    goals_due = models.DateField(help_text="Supervisors send drafted goals by this date.")
+    answers_due = models.DateField(help_text="Employees answer every goal by this date.")
+    signatures_due = models.DateField(help_text="Supervisor and employee sign by this date.")
+    hr_review_due = models.DateField(help_text="HR reviews and signs by this date.")
+    currency = models.CharField(max_length=3, default="USD")
+    is_open = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            raise ValidationError({"ends_on": "The period must end after it starts."})
+
+    def contains(self, day) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+class Competency(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    short_description = models.CharField(max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "competencies"
+
+    def __str__(self):
+        return self.name
+
+
+class SheetState(models.TextChoices):
+    """The states a sheet can be in; reviews/workflow.py decides how it moves between them."""
+
+    DRAFTING = "drafting", "Drafting"
+    EMPLOYEE_REVIEW = "employee_review", "Employee review"
+    SUPERVISOR_SIGNATURE = "supervisor_signature", "Supervisor signature"
+    EMPLOYEE_SIGNATURE = "employee_signature", "Employee signature"
+    HR_REVIEW = "hr_review", "HR review"
+    SIGNED = "signed", "Signed"
+
+
+class LockedSheetQuerySet(models.QuerySet):
+    """Bulk updates and deletes refuse rows that belong to a signed sheet."""
+
+    locked_lookup = "locked_at__isnull"
+
+    def _refuse_locked(self):
+        if self.filter(**{self.locked_lookup: False}).exists():
+            raise SheetLocked()
+
+    def update(self, **kwargs):
+        self._refuse_locked()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_locked()
+        return super().delete()
+
+
+class GoalQuerySet(LockedSheetQuerySet):
+    locked_lookup = "sheet__locked_at__isnull"
+
+
+class GoalSheet(models.Model):
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="sheets")
+    period = models.ForeignKey(ReviewPeriod, on_delete=models.PROTECT, related_name="sheets")
+    state = models.CharField(
+        max_length=30, choices=SheetState.choices, default=SheetState.DRAFTING, db_index=True
+    )
+    # Header as on the paper form, copied from the employee while drafting so a signed sheet
+    # keeps what was agreed even if the employee later changes title or supervisor.
+    employee_name = models.CharField(max_length=150)
+    title = models.CharField(max_length=100)
+    work_location = models.CharField(max_length=150, blank=True)
+    supervisor_name = models.CharField(max_length=150, blank=True)
+
+    goals_completed_since_last = models.TextField(
+        "Goals completed since last performance feedback", blank=True, max_length=LONG_TEXT_MAX
+    )
+    estimated_total_time = models.CharField(
+        "Estimated total time to achieve the goals", max_length=200, blank=True
+    )
+    action_plans = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    milestones = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    additional_comments = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+
+    version = models.PositiveIntegerField(default=1)
+    clarification_round = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    locked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LockedSheetQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period__starts_on", "employee_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "period"], name="one_sheet_per_period")
+        ]
+
+    def __str__(self):
+        return f"{self.employee_name} — {self.period}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        sheet = super().from_db(db, field_names, values)
+        sheet._locked_in_db = sheet.__dict__.get("locked_at") is not None
+        return sheet
+
+    def save(self, *args, **kwargs):
+        if getattr(self, "_locked_in_db", False):
+            raise SheetLocked(self.pk)
+        super().save(*args, **kwargs)
+        self._locked_in_db = self.locked_at is not None
+
+    def delete(self, *args, **kwargs):
+        if self.locked_at is not None or getattr(self, "_locked_in_db", False):
+            raise SheetLocked(self.pk)
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+    @property
+    def summary_is_complete(self) -> bool:
+        return bool(self.estimated_total_time.strip() and self.action_plans.strip()
+                    and self.milestones.strip())
+
+    def copy_header_from_employee(self) -> None:
+        employee = self.employee
+        self.employee_name = employee.full_name
+        self.title = employee.title
+        self.work_location = employee.work_location
+        self.supervisor_name = employee.supervisor.full_name if employee.supervisor else ""
+
+
+class Goal(models.Model):
+    class MeasureKind(models.TextChoices):
+        COUNT = "count", "Count"
+        MONEY = "money", "Money"
+        PERCENT = "percent", "Percent"
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher", "Higher is better"
+        LOWER = "lower", "Lower is better"
+
+    sheet = models.ForeignKey(GoalSheet, on_delete=models.CASCADE, related_name="goals")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="goals")
+    text = models.TextField(max_length=GOAL_TEXT_MAX)
+    measure_kind = models.CharField(
+        max_length=10, choices=MeasureKind.choices, default=MeasureKind.COUNT
+    )
+    target = models.DecimalField(max_digits=14, decimal_places=2)
+    unit = models.CharField(max_length=40, blank=True)
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    baseline = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    due_on = models.DateField("Due date")
+    weight = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = GoalQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sheet", "position", "id"]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def _sheet_is_locked(self) -> bool:
+        return GoalSheet.objects.filter(pk=self.sheet_id, locked_at__isnull=False).exists()
+
+    def save(self, *args, **kwargs):
+        if self._sheet_is_locked():
+            raise SheetLocked(self.sheet_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._sheet_is_locked():
+            raise SheetLocked(self.sheet_id)
+        return super().delete(*args, **kwargs)
+
+    @property
+    def measure_display(self) -> str:
+        target = f"{self.target:,.2f}" if self.measure_kind == "money" else f"{self.target:,f}"
+        unit = self.unit or {"percent": "%", "money": ""}.get(self.measure_kind, "")
+        arrow = "≥" if self.direction == self.Direction.HIGHER else "≤"
+        return f"{arrow} {target} {unit}".strip()

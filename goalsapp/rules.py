@@ -1,0 +1,52 @@
+"""The rules a goal and a sheet's set of goals must satisfy: one place, read by the editor's
+forms (a message next to the field) and by the send guard (a message on the sheet)."""
+
+from goalsapp.models import GOAL_TEXT_MAX, Goal, ReviewPeriod
+
+
+def goal_field_errors(*, text: str, target, due_on, period: ReviewPeriod,
+                      competency_id) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not (text or "").strip():
+        errors["text"] = "Write the goal."
+    elif len(text) > GOAL_TEXT_MAX:
+        errors["text"] = f"Keep the goal under {GOAL_TEXT_MAX:,} characters (it has {len(text):,})."
+    if competency_id is None:
+        errors["competency"] = "Choose the competency this goal belongs to."
+    if target is None:
+        errors["target"] = "Enter a numeric target."
+    if due_on is None:
+        errors["due_on"] = "Enter a due date."
+    elif not period.contains(due_on):
+        errors["due_on"] = (
+            f"The due date must fall inside the review period "
+            f"({period.starts_on:%b %d, %Y} – {period.ends_on:%b %d, %Y})."
+        )
+    return errors
+
+
+def weights_error(weights: list[int | None]) -> str | None:
+    """Weights are optional, but where any goal has one, every goal has one and they total 100."""
+    used = [w for w in weights if w is not None]
+    if not used:
+        return None
+    if len(used) != len(weights):
+        return "Give every goal a weight, or none of them."
+    if sum(used) != 100:
+        return f"Goal weights must total 100; they total {sum(used)}."
+    return None
+
+
+def sheet_goal_problems(goals: list[Goal], period: ReviewPeriod) -> list[str]:
+    """Everything that keeps a sheet's goals from being sent, as sentences for the supervisor."""
+    if not goals:
+        return ["Add at least one goal before sending the sheet."]
+    problems = []
+    for number, goal in enumerate(goals, start=1):
+        errors = goal_field_errors(text=goal.text, target=goal.target, due_on=goal.due_on,
+                                   period=period, competency_id=goal.competency_id)
+        problems += [f"Goal {number}: {message}" for message in errors.values()]
+    weights = weights_error([goal.weight for goal in goals])
+    if weights:
+        problems.append(weights)
+    return problems

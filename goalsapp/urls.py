@@ -1,0 +1,3 @@
+"""Dashboards and people pages (filled in by later work)."""
+
+urlpatterns: list = []

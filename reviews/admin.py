@@ -1,0 +1,47 @@
+"""Admin views of the legal record: answers, SMART checks, signatures and events are read-only,
+because only the workflow's services may write them."""
+
+from django.contrib import admin
+
+from .models import GoalAnswer, ReviewEvent, Signature, SmartCheck
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GoalAnswer)
+class GoalAnswerAdmin(ReadOnlyAdmin):
+    list_display = ("goal", "round", "answer", "answered_by", "answered_at", "replied_at")
+    list_filter = ("answer", "round")
+    search_fields = ("goal__text", "comment", "reply", "goal__sheet__employee_name")
+
+
+@admin.register(SmartCheck)
+class SmartCheckAdmin(ReadOnlyAdmin):
+    list_display = ("goal", "specific", "measurable", "achievable", "relevant", "time_bound",
+                    "checked_by", "checked_at")
+    list_filter = ("specific", "measurable", "achievable", "relevant", "time_bound")
+    search_fields = ("goal__text", "note")
+
+
+@admin.register(Signature)
+class SignatureAdmin(ReadOnlyAdmin):
+    list_display = ("sheet", "role", "typed_name", "signed_at", "content_hash", "voided_at")
+    list_filter = ("role", ("voided_at", admin.EmptyFieldListFilter))
+    search_fields = ("typed_name", "sheet__employee_name", "content_hash")
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(ReadOnlyAdmin):
+    list_display = ("sheet", "action", "from_state", "to_state", "actor", "at")
+    list_filter = ("action", "to_state")
+    search_fields = ("sheet__employee_name", "note", "actor__username")
+    date_hierarchy = "at"

@@ -1,0 +1,67 @@
+"""The canonical content of a sheet — what the three signatures vouch for — and its SHA-256.
+
+It holds the header, every goal with its measure and the employee's latest answer, and the
+summary. It leaves out states, signatures and HR's SMART checks, which come after or beside the
+content, so a signature made by the supervisor still matches when HR signs.
+"""
+
+import hashlib
+import json
+
+from goalsapp.models import GoalSheet
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def sheet_canonical(sheet: GoalSheet) -> dict:
+    goals = []
+    for goal in sheet.goals.select_related("competency").prefetch_related("answers").order_by(
+        "position", "id"
+    ):
+        latest = max(goal.answers.all(), key=lambda answer: answer.round, default=None)
+        goals.append({
+            "position": goal.position,
+            "competency": goal.competency.name,
+            "text": goal.text,
+            "measure_kind": goal.measure_kind,
+            "target": _text(goal.target),
+            "unit": goal.unit,
+            "direction": goal.direction,
+            "baseline": _text(goal.baseline),
+            "due_on": goal.due_on.isoformat(),
+            "weight": goal.weight,
+            "employee_answer": latest.answer if latest else "",
+            "employee_comment": latest.comment if latest else "",
+        })
+    return {
+        "sheet": sheet.pk,
+        "employee_number": sheet.employee.employee_number,
+        "employee_name": sheet.employee_name,
+        "title": sheet.title,
+        "work_location": sheet.work_location,
+        "supervisor_name": sheet.supervisor_name,
+        "period": {
+            "name": sheet.period.name,
+            "starts_on": sheet.period.starts_on.isoformat(),
+            "ends_on": sheet.period.ends_on.isoformat(),
+        },
+        "goals_completed_since_last": sheet.goals_completed_since_last,
+        "goals": goals,
+        "summary": {
+            "estimated_total_time": sheet.estimated_total_time,
+            "action_plans": sheet.action_plans,
+            "milestones": sheet.milestones,
+            "additional_comments": sheet.additional_comments,
+        },
+    }
+
+
+def canonical_json(sheet: GoalSheet) -> str:
+    return json.dumps(sheet_canonical(sheet), sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def content_hash(sheet: GoalSheet) -> str:
+    return hashlib.sha256(canonical_json(sheet).encode("utf-8")).hexdigest()

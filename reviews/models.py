@@ -1,0 +1,119 @@
+"""The agreement over a goal sheet: per-goal answers and clarification replies, HR's SMART
+checks, signatures bound to a content hash, and the event log that is the legal record."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from goalsapp.models import LONG_TEXT_MAX, Goal, GoalSheet
+
+
+class GoalAnswer(models.Model):
+    """The employee's answer to one goal in one round, and the supervisor's reply to it."""
+
+    class Answer(models.TextChoices):
+        OKAY = "okay", "Okay"
+        NEEDS_CLARIFICATION = "needs_clarification", "Needs Clarification"
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="answers")
+    round = models.PositiveSmallIntegerField()
+    answer = models.CharField(max_length=30, choices=Answer.choices)
+    comment = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    answered_at = models.DateTimeField(default=timezone.now)
+    reply = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["goal", "round"]
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "round"], name="one_answer_per_goal_round")
+        ]
+
+    @property
+    def needs_clarification(self) -> bool:
+        return self.answer == self.Answer.NEEDS_CLARIFICATION
+
+
+class SmartCheck(models.Model):
+    """HR's verdict on one goal against the five SMART criteria."""
+
+    CRITERIA = ("specific", "measurable", "achievable", "relevant", "time_bound")
+
+    goal = models.OneToOneField(Goal, on_delete=models.CASCADE, related_name="smart_check")
+    specific = models.BooleanField(default=False)
+    measurable = models.BooleanField(default=False)
+    achievable = models.BooleanField(default=False)
+    relevant = models.BooleanField(default=False)
+    time_bound = models.BooleanField(default=False)
+    note = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    @property
+    def passes(self) -> bool:
+        return all(getattr(self, name) for name in self.CRITERIA)
+
+    @property
+    def failed_criteria(self) -> list[str]:
+        return [name for name in self.CRITERIA if not getattr(self, name)]
+
+
+class Signature(models.Model):
+    class Role(models.TextChoices):
+        SUPERVISOR = "supervisor", "Supervisor"
+        EMPLOYEE = "employee", "Employee"
+        HR = "hr", "Human Resources"
+
+    sheet = models.ForeignKey(GoalSheet, on_delete=models.PROTECT, related_name="signatures")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    typed_name = models.CharField(max_length=150)
+    signed_at = models.DateTimeField(default=timezone.now)
+    content_hash = models.CharField(max_length=64)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    void_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["signed_at"]
+        constraints = [
+            # At most one live signature per role: a second concurrent signer fails here.
+            models.UniqueConstraint(
+                fields=["sheet", "role"], condition=Q(voided_at__isnull=True),
+                name="one_live_signature_per_role",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.typed_name}"
+
+
+class ReviewEvent(models.Model):
+    """One transition or workflow action on a sheet: who, what, from, to, when, and why."""
+
+    sheet = models.ForeignKey(GoalSheet, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="+")
+    action = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=30)
+    to_state = models.CharField(max_length=30)
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["sheet", "at"])]
+
+    def __str__(self):
+        return f"{self.action} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"

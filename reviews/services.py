@@ -1,0 +1,300 @@
+"""Every change to a sheet's workflow, one function per action of the table in workflow.py.
+
+Each one: takes the acting user, locks the sheet row, compares the version the user saw, checks
+the table and the guard (raising WorkflowError with a sentence the user can read), saves with
+update_fields, writes a ReviewEvent, and announces the change only after the commit.
+"""
+
+import re
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from goalsapp import services as goals
+from goalsapp.models import Employee, Goal, GoalSheet, ReviewPeriod, SheetState
+from goalsapp.rules import sheet_goal_problems
+
+from . import signals
+from .canonical import content_hash
+from .models import GoalAnswer, ReviewEvent, Signature, SmartCheck
+from .workflow import (
+    SIGNATURE_ROLE,
+    ActionForbidden,
+    Role,
+    StaleVersion,
+    WorkflowError,
+    require,
+    roles_of,
+)
+
+S = SheetState
+
+
+def _lock(sheet_id: int, version: int | None) -> GoalSheet:
+    sheet = (
+        GoalSheet.objects.select_for_update(of=("self",))
+        .select_related("employee__supervisor", "period")
+        .get(pk=sheet_id)
+    )
+    if version is not None and sheet.version != version:
+        raise StaleVersion()
+    return sheet
+
+
+def _event(sheet, actor, action, from_state, note="") -> ReviewEvent:
+    return ReviewEvent.objects.create(sheet=sheet, actor=actor, action=action,
+                                      from_state=from_state, to_state=sheet.state, note=note)
+
+
+def _move(sheet: GoalSheet, actor, action: str, to_state: SheetState, note: str = "",
+          extra_fields: tuple[str, ...] = ()) -> ReviewEvent:
+    from_state = sheet.state
+    sheet.state = to_state
+    sheet.state_changed_at = timezone.now()
+    goals.sheet_touch(sheet, ["state", "state_changed_at", *extra_fields])
+    event = _event(sheet, actor, action, from_state, note)
+    transaction.on_commit(lambda: signals.sheet_transitioned.send(
+        sender=GoalSheet, sheet=sheet, event=event))
+    return event
+
+
+def _void_signatures(sheet: GoalSheet, reason: str) -> int:
+    return sheet.signatures.filter(voided_at__isnull=True).update(
+        voided_at=timezone.now(), void_reason=reason[:200])
+
+
+def _flagged_without_reply(sheet: GoalSheet) -> list[GoalAnswer]:
+    return list(GoalAnswer.objects.filter(
+        goal__sheet=sheet, round=sheet.clarification_round,
+        answer=GoalAnswer.Answer.NEEDS_CLARIFICATION, reply="",
+    ).select_related("goal"))
+
+
+# Drafting ---------------------------------------------------------------------------------------
+
+def sheet_start(*, actor, employee: Employee, period: ReviewPeriod) -> GoalSheet:
+    """A supervisor opens a draft sheet for a direct report in a period."""
+    me = getattr(actor, "employee", None)
+    if me is None or employee.supervisor_id != me.pk:
+        raise ActionForbidden("Only the employee's supervisor may start their goal sheet.")
+    if not employee.is_active:
+        raise WorkflowError(f"{employee.full_name} is no longer active.")
+    if not period.is_open:
+        raise WorkflowError(f"The period {period} is closed.")
+    with transaction.atomic():
+        if GoalSheet.objects.filter(employee=employee, period=period).exists():
+            raise WorkflowError(f"{employee.full_name} already has a sheet for {period}.")
+        try:
+            with transaction.atomic():
+                sheet = goals.sheet_create(employee=employee, period=period)
+        except IntegrityError:
+            raise WorkflowError(
+                f"{employee.full_name} already has a sheet for {period}.") from None
+        _event(sheet, actor, "start", "")
+    return sheet
+
+
+def sheet_save_draft(*, sheet_id: int, actor, version: int, sheet_values: dict,
+                     rows: list[goals.GoalRow], replies: dict[int, str]) -> GoalSheet:
+    """The goal editor's save: header text, summary, goals, and replies to flagged goals."""
+    with transaction.atomic():
+        sheet = _lock(sheet_id, version)
+        require(actor, sheet, "edit_goals")
+        changed = goals.sheet_update_fields(sheet, sheet_values, goals.DRAFT_SHEET_FIELDS)
+        goals_changed = goals.goals_save(sheet, rows)
+        replied = _save_replies(sheet, actor, replies)
+        if changed or goals_changed or replied:
+            goals.sheet_touch(sheet, changed)
+    return sheet
+
+
+def _save_replies(sheet: GoalSheet, actor, replies: dict[int, str]) -> bool:
+    changed = False
+    flagged = {answer.goal_id: answer for answer in GoalAnswer.objects.filter(
+        goal__sheet=sheet, round=sheet.clarification_round,
+        answer=GoalAnswer.Answer.NEEDS_CLARIFICATION)}
+    for goal_id, text in replies.items():
+        answer = flagged.get(goal_id)
+        if answer is None or answer.reply == text.strip():
+            continue
+        answer.reply = text.strip()
+        answer.replied_by = actor
+        answer.replied_at = timezone.now()
+        answer.save(update_fields=["reply", "replied_by", "replied_at"])
+        changed = True
+    return changed
+
+
+def sheet_send_to_employee(*, sheet_id: int, actor, version: int, note: str = "") -> GoalSheet:
+    with transaction.atomic():
+        sheet = _lock(sheet_id, version)
+        require(actor, sheet, "send_to_employee")
+        problems = sheet_goal_problems(list(sheet.goals.all()), sheet.period)
+        unanswered = _flagged_without_reply(sheet)
+        if unanswered:
+            problems.append(
+                f"Reply to the employee's clarification on {len(unanswered)} goal(s) first.")
+        if problems:
+            raise WorkflowError(" ".join(problems))
+        sheet.copy_header_from_employee()
+        sheet.clarification_round += 1
+        _move(sheet, actor, "send_to_employee", S.EMPLOYEE_REVIEW, note,
+              ("clarification_round", "employee_name", "title", "work_location",
+               "supervisor_name"))
+    return sheet
+
+
+# Employee review --------------------------------------------------------------------------------
+
+def goal_answer(*, goal_id: int, actor, answer: str, comment: str) -> GoalAnswer:
+    """The employee marks one goal "Okay" or "Needs Clarification" (with a comment)."""
+    comment = (comment or "").strip()
+    if answer not in GoalAnswer.Answer.values:
+        raise WorkflowError("Choose “Okay” or “Needs Clarification”.")
+    if answer == GoalAnswer.Answer.NEEDS_CLARIFICATION and not comment:
+        raise WorkflowError("Say what needs clarification in the comment.")
+    with transaction.atomic():
+        sheet_id = Goal.objects.values_list("sheet_id", flat=True).get(pk=goal_id)
+        sheet = _lock(sheet_id, None)
+        require(actor, sheet, "answer_goal")
+        record, _ = GoalAnswer.objects.update_or_create(
+            goal_id=goal_id, round=sheet.clarification_round,
+            defaults={"answer": answer, "comment": comment, "answered_by": actor,
+                      "answered_at": timezone.now()},
+        )
+        goals.sheet_touch(sheet, [])
+    return record
+
+
+def sheet_submit_answers(*, sheet_id: int, actor, version: int, note: str = "") -> GoalSheet:
+    with transaction.atomic():
+        sheet = _lock(sheet_id, version)
+        require(actor, sheet, "submit_answers")
+        answers = {a.goal_id: a for a in GoalAnswer.objects.filter(
+            goal__sheet=sheet, round=sheet.clarification_round)}
+        missing = [g for g in sheet.goals.all() if g.pk not in answers]
+        if missing:
+            raise WorkflowError(f"Answer every goal first: {len(missing)} still without an answer.")
+        flagged = sum(1 for a in answers.values() if a.needs_clarification)
+        if flagged:
+            _move(sheet, actor, "submit_answers", S.DRAFTING,
+                  note or f"{flagged} goal(s) need clarification.")
+        else:
+            _move(sheet, actor, "submit_answers", S.SUPERVISOR_SIGNATURE, note)
+    return sheet
+
+
+# Summary and signatures -------------------------------------------------------------------------
+
+def sheet_save_summary(*, sheet_id: int, actor, version: int, values: dict) -> GoalSheet:
+    with transaction.atomic():
+        sheet = _lock(sheet_id, version)
+        require(actor, sheet, "edit_summary")
+        changed = goals.sheet_update_fields(sheet, values, goals.SUMMARY_FIELDS)
+        if changed:
+            _void_signatures(sheet, "The summary changed.")
+            goals.sheet_touch(sheet, changed)
+    return sheet
+
+
+def _normalise_name(name: str) -> str:
+    return re.sub(r"\s+", " ", name or "").strip().casefold()
+
+
+def name_matches(typed_name: str, signer) -> bool:
+    expected = getattr(getattr(signer, "employee", None), "full_name", "") or \
+        signer.get_full_name()
+    return bool(expected) and _normalise_name(typed_name) == _normalise_name(expected)
+
+
+def sheet_sign(*, sheet_id: int, actor, version: int, typed_name: str,
+               acknowledged: bool = False) -> Signature:
+    """Signs in the role the sheet's state calls for: supervisor, then employee, then HR."""
+    with transaction.atomic():
+        sheet = _lock(sheet_id, version)
+        action_name = {S.SUPERVISOR_SIGNATURE: "sign_supervisor",
+                       S.EMPLOYEE_SIGNATURE: "sign_employee",
+                       S.HR_REVIEW: "sign_hr"}.get(sheet.state)
+        if action_name is None:
+            raise WorkflowError(f"This sheet is in {sheet.get_state_display()}; "
+                                "it cannot be signed now.")
+        action = require(actor, sheet, action_name)
+        role = SIGNATURE_ROLE[action_name]
+        if not name_matches(typed_name, actor):
+            raise WorkflowError("Type your full name exactly as it appears on your profile.")
+        if role == Role.SUPERVISOR and not sheet.summary_is_complete:
+            raise WorkflowError("Complete the summary (estimated total time, action plans and "
+                                "milestones) before signing.")
+        if role == Role.EMPLOYEE and not acknowledged:
+            raise WorkflowError("Tick the acknowledgement to sign.")
+        digest = content_hash(sheet)
+        if role == Role.HR:
+            _check_hr_may_sign(sheet, digest)
+        signature = Signature.objects.create(
+            sheet=sheet, role=role, signer=actor, typed_name=typed_name.strip(),
+            content_hash=digest)
+        to_state = action.targets[0]
+        if to_state == S.SIGNED:
+            sheet.locked_at = timezone.now()
+            _move(sheet, actor, action_name, to_state, extra_fields=("locked_at",))
+        else:
+            _move(sheet, actor, action_name, to_state)
+    return signature
+
+
+def _check_hr_may_sign(sheet: GoalSheet, digest: str) -> None:
+    goal_ids = list(sheet.goals.values_list("pk", flat=True))
+    checks = {c.goal_id: c for c in SmartCheck.objects.filter(goal_id__in=goal_ids)}
+    unchecked = [g for g in goal_ids if g not in checks]
+    failing = [c for c in checks.values() if not c.passes]
+    if unchecked or failing:
+        raise WorkflowError(
+            f"Every goal must pass all five SMART criteria before HR signs: "
+            f"{len(unchecked)} not yet checked, {len(failing)} failing. "
+            "Return the sheet to the supervisor if a goal needs rework.")
+    earlier = sheet.signatures.filter(voided_at__isnull=True)
+    if {s.role for s in earlier} != {Role.SUPERVISOR, Role.EMPLOYEE} or any(
+            s.content_hash != digest for s in earlier):
+        raise WorkflowError("The sheet's content no longer matches the supervisor's and "
+                            "employee's signatures; return it to the supervisor.")
+
+
+def sheet_reopen(*, sheet_id: int, actor, version: int, note: str = "") -> GoalSheet:
+    with transaction.atomic():
+        sheet = _lock(sheet_id, version)
+        require(actor, sheet, "reopen")
+        _void_signatures(sheet, "Reopened by the supervisor.")
+        _move(sheet, actor, "reopen", S.DRAFTING, note)
+    return sheet
+
+
+# HR review --------------------------------------------------------------------------------------
+
+def goal_smart_check(*, goal_id: int, actor, verdicts: dict[str, bool], note: str) -> SmartCheck:
+    note = (note or "").strip()
+    if not all(verdicts.get(name, False) for name in SmartCheck.CRITERIA) and not note:
+        raise WorkflowError("Say in the note why the goal fails.")
+    with transaction.atomic():
+        sheet_id = Goal.objects.values_list("sheet_id", flat=True).get(pk=goal_id)
+        sheet = _lock(sheet_id, None)
+        require(actor, sheet, "smart_check")
+        check, _ = SmartCheck.objects.update_or_create(
+            goal_id=goal_id,
+            defaults={**{name: bool(verdicts.get(name)) for name in SmartCheck.CRITERIA},
+                      "note": note, "checked_by": actor, "checked_at": timezone.now()},
+        )
+    return check
+
+
+def sheet_return_to_supervisor(*, sheet_id: int, actor, version: int, note: str) -> GoalSheet:
+    note = (note or "").strip()
+    if not note:
+        raise WorkflowError("Write a note telling the supervisor what to change.")
+    with transaction.atomic():
+        sheet = _lock(sheet_id, version)
+        require(actor, sheet, "return_to_supervisor")
+        _void_signatures(sheet, "Returned to the supervisor by HR.")
+        # The goals will be revised, so the SMART verdicts on them no longer hold.
+        SmartCheck.objects.filter(goal__sheet=sheet).delete()
+        _move(sheet, actor, "return_to_supervisor", S.DRAFTING, note)
+    return sheet

@@ -1,0 +1,156 @@
+"""The workflow table: the single source of truth for who may do what to a sheet in which state.
+
+Views, buttons, the inbox and the docs read this table; services enforce it under a row lock.
+A *transition* moves the sheet to another state; a *step* is work done inside a state (editing
+goals, answering one goal, a SMART check) and leaves the state as it is.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from goalsapp.models import GoalSheet, SheetState
+from goalsapp.selectors import employee_of, is_hr
+
+
+class Role(StrEnum):
+    SUPERVISOR = "supervisor"
+    EMPLOYEE = "employee"
+    HR = "hr"
+
+
+ROLE_NAMES = {Role.SUPERVISOR: "the employee's supervisor", Role.EMPLOYEE: "the employee",
+              Role.HR: "Human Resources"}
+
+
+class WorkflowError(Exception):
+    """A guard refused the action; the message is a sentence for the user."""
+
+
+class ActionForbidden(WorkflowError):
+    """The user's role may not take this action (answered with 403)."""
+
+
+class StaleVersion(WorkflowError):
+    """The sheet changed after the user loaded it."""
+
+    def __init__(self):
+        super().__init__(
+            "This sheet changed meanwhile: someone else saved it after you opened it. "
+            "You are now looking at the current version."
+        )
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    source: SheetState
+    actor: Role
+    targets: tuple[SheetState, ...]  # empty for a step; the service picks when more than one
+    guard: str
+    url_name: str  # where the user does it: a step's page or the transition confirmation
+    button: str = "btn-primary"
+
+    @property
+    def is_transition(self) -> bool:
+        return bool(self.targets)
+
+
+S = SheetState
+TABLE: tuple[Action, ...] = (
+    Action("edit_goals", "Edit goals", S.DRAFTING, Role.SUPERVISOR, (),
+           "Only while drafting; a reply on each goal the employee flagged.", "sheet_edit"),
+    Action("send_to_employee", "Send to employee", S.DRAFTING, Role.SUPERVISOR,
+           (S.EMPLOYEE_REVIEW,),
+           "At least one goal; every goal complete and valid; every flagged goal replied to.",
+           "sheet_transition"),
+    Action("answer_goal", "Answer goals", S.EMPLOYEE_REVIEW, Role.EMPLOYEE, (),
+           "\"Okay\", or \"Needs Clarification\" with a comment.", "sheet_answers"),
+    Action("submit_answers", "Submit answers", S.EMPLOYEE_REVIEW, Role.EMPLOYEE,
+           (S.DRAFTING, S.SUPERVISOR_SIGNATURE),
+           "Every goal answered; back to drafting if any goal needs clarification.",
+           "sheet_transition"),
+    Action("edit_summary", "Write summary", S.SUPERVISOR_SIGNATURE, Role.SUPERVISOR, (),
+           "Estimated total time, action plans and milestones.", "sheet_summary",
+           "btn-outline-primary"),
+    Action("sign_supervisor", "Sign as supervisor", S.SUPERVISOR_SIGNATURE, Role.SUPERVISOR,
+           (S.EMPLOYEE_SIGNATURE,), "Summary complete; the typed name matches the signer.",
+           "sheet_transition"),
+    Action("reopen", "Reopen for changes", S.SUPERVISOR_SIGNATURE, Role.SUPERVISOR,
+           (S.DRAFTING,), "None.", "sheet_transition", "btn-outline-secondary"),
+    Action("sign_employee", "Sign as employee", S.EMPLOYEE_SIGNATURE, Role.EMPLOYEE,
+           (S.HR_REVIEW,), "The acknowledgement shown and accepted; the typed name matches.",
+           "sheet_transition"),
+    Action("smart_check", "SMART review", S.HR_REVIEW, Role.HR, (),
+           "Five criteria per goal, each pass or fail; a note on any fail.", "sheet_smart"),
+    Action("return_to_supervisor", "Return to supervisor", S.HR_REVIEW, Role.HR, (S.DRAFTING,),
+           "A note saying why; every signature is voided.", "sheet_transition",
+           "btn-outline-danger"),
+    Action("sign_hr", "Sign for HR", S.HR_REVIEW, Role.HR, (S.SIGNED,),
+           "Every goal passes all five criteria; the earlier signatures match the content.",
+           "sheet_transition"),
+)
+
+# Who must act next in each state (the inbox, and reminders later, read this).
+NEXT_ACTOR: dict[SheetState, Role | None] = {
+    S.DRAFTING: Role.SUPERVISOR,
+    S.EMPLOYEE_REVIEW: Role.EMPLOYEE,
+    S.SUPERVISOR_SIGNATURE: Role.SUPERVISOR,
+    S.EMPLOYEE_SIGNATURE: Role.EMPLOYEE,
+    S.HR_REVIEW: Role.HR,
+    S.SIGNED: None,
+}
+assert all(NEXT_ACTOR[a.source] == a.actor for a in TABLE), "NEXT_ACTOR disagrees with TABLE"
+
+SIGNATURE_ROLE = {"sign_supervisor": Role.SUPERVISOR, "sign_employee": Role.EMPLOYEE,
+                  "sign_hr": Role.HR}
+
+
+def states_acted_on_by(role: Role) -> list[SheetState]:
+    return [state for state, actor in NEXT_ACTOR.items() if actor == role]
+
+
+def roles_of(user, sheet: GoalSheet) -> set[Role]:
+    """The roles `user` holds on `sheet`. HR never reviews a sheet of their own."""
+    roles: set[Role] = set()
+    me = employee_of(user)
+    if me is not None and sheet.employee_id == me.pk:
+        roles.add(Role.EMPLOYEE)
+    if me is not None and sheet.employee.supervisor_id == me.pk:
+        roles.add(Role.SUPERVISOR)
+    if is_hr(user) and Role.EMPLOYEE not in roles:
+        roles.add(Role.HR)
+    return roles
+
+
+def action_named(name: str) -> list[Action]:
+    return [a for a in TABLE if a.name == name]
+
+
+def actions_for(user, sheet: GoalSheet) -> list[Action]:
+    """What `user` may do to `sheet` now; the page's buttons are exactly these."""
+    roles = roles_of(user, sheet)
+    return [a for a in TABLE if a.source == sheet.state and a.actor in roles]
+
+
+def require(user, sheet: GoalSheet, name: str) -> Action:
+    """The action, if `user` may take it on `sheet` in its current state; else a clear error."""
+    candidates = action_named(name)
+    if not candidates:
+        raise WorkflowError(f"There is no action called {name!r}.")
+    action = next((a for a in candidates if a.source == sheet.state), None)
+    if action is None:
+        raise WorkflowError(
+            f"This sheet is in {sheet.get_state_display()}; "
+            f"“{candidates[0].label}” is not possible now."
+        )
+    if action.actor not in roles_of(user, sheet):
+        raise ActionForbidden(
+            f"Only {ROLE_NAMES[action.actor]} may “{action.label.lower()}” on this sheet."
+        )
+    return action
+
+
+def waiting_on(user, sheet: GoalSheet) -> bool:
+    role = NEXT_ACTOR[SheetState(sheet.state)]
+    return role is not None and role in roles_of(user, sheet)
