@@ -15,7 +15,8 @@ class EmployeeAdminForm(forms.ModelForm):
 
     class Meta:
         model = Employee
-        fields = "__all__"
+        fields = ("user", "employee_number", "full_name", "title", "territory", "work_location",
+                  "performance_tier", "supervisor", "is_active")
 
     def clean_ssn(self):
         ssn = self.cleaned_data["ssn"].strip()

@@ -4,6 +4,7 @@ This app knows nothing of the workflow; reviews/ owns who may change a sheet and
 """
 
 import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -188,12 +189,6 @@ class GoalSheet(models.Model):
     def __str__(self):
         return f"{self.employee_name} — {self.period}"
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        sheet = super().from_db(db, field_names, values)
-        sheet._locked_in_db = sheet.__dict__.get("locked_at") is not None
-        return sheet
-
     def save(self, *args, **kwargs):
         if getattr(self, "_locked_in_db", False):
             raise SheetLocked(self.pk)
@@ -204,6 +199,12 @@ class GoalSheet(models.Model):
         if self.locked_at is not None or getattr(self, "_locked_in_db", False):
             raise SheetLocked(self.pk)
         return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        sheet = super().from_db(db, field_names, values)
+        sheet._locked_in_db = sheet.__dict__.get("locked_at") is not None
+        return sheet
 
     @property
     def is_locked(self) -> bool:
@@ -257,9 +258,6 @@ class Goal(models.Model):
     def __str__(self):
         return self.text[:80]
 
-    def _sheet_is_locked(self) -> bool:
-        return GoalSheet.objects.filter(pk=self.sheet_id, locked_at__isnull=False).exists()
-
     def save(self, *args, **kwargs):
         if self._sheet_is_locked():
             raise SheetLocked(self.sheet_id)
@@ -269,6 +267,9 @@ class Goal(models.Model):
         if self._sheet_is_locked():
             raise SheetLocked(self.sheet_id)
         return super().delete(*args, **kwargs)
+
+    def _sheet_is_locked(self) -> bool:
+        return GoalSheet.objects.filter(pk=self.sheet_id, locked_at__isnull=False).exists()
 
     @property
     def measure_display(self) -> str:

@@ -9,6 +9,8 @@ from simple_history.models import HistoricalRecords
 
 from goalsapp.models import LONG_TEXT_MAX, Goal, GoalSheet
 
+from .workflow import EVENT_WORDS
+
 
 class GoalAnswer(models.Model):
     """The employee's answer to one goal in one round, and the supervisor's reply to it."""
@@ -37,6 +39,9 @@ class GoalAnswer(models.Model):
             models.UniqueConstraint(fields=["goal", "round"], name="one_answer_per_goal_round")
         ]
 
+    def __str__(self):
+        return f"Round {self.round}: {self.get_answer_display()}"
+
     @property
     def needs_clarification(self) -> bool:
         return self.answer == self.Answer.NEEDS_CLARIFICATION
@@ -59,6 +64,9 @@ class SmartCheck(models.Model):
     checked_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
+
+    def __str__(self):
+        return "Passes SMART" if self.passes else f"Fails: {', '.join(self.failed_criteria)}"
 
     @property
     def passes(self) -> bool:
@@ -117,3 +125,7 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def description(self) -> str:
+        return EVENT_WORDS.get(self.action, self.action.replace("_", " "))

@@ -24,7 +24,6 @@ from .workflow import (
     StaleVersion,
     WorkflowError,
     require,
-    roles_of,
 )
 
 S = SheetState

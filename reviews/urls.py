@@ -1,1 +1,22 @@
-urlpatterns: list = []
+"""URLs of the workflow pages."""
+
+from django.urls import path
+
+from .views import lists, sheet, steps
+
+urlpatterns = [
+    path("", lists.inbox, name="inbox"),
+    path("sheets/", lists.sheet_list, name="sheet_list"),
+    path("team/", lists.team, name="team"),
+    path("team/start/", lists.sheet_start, name="sheet_start"),
+    path("hr/queue/", lists.hr_queue, name="hr_queue"),
+    path("sheets/<int:pk>/", sheet.sheet_detail, name="sheet_detail"),
+    path("sheets/<int:pk>/do/<slug:action>/", sheet.sheet_transition, name="sheet_transition"),
+    path("sheets/<int:pk>/edit/", steps.sheet_edit, name="sheet_edit"),
+    path("sheets/<int:pk>/edit/new-row/", steps.goal_row, name="goal_row"),
+    path("sheets/<int:pk>/summary/", steps.sheet_summary, name="sheet_summary"),
+    path("sheets/<int:pk>/answers/", steps.sheet_answers, name="sheet_answers"),
+    path("sheets/<int:pk>/answers/<int:goal_id>/", steps.goal_answer, name="goal_answer"),
+    path("sheets/<int:pk>/smart/", steps.sheet_smart, name="sheet_smart"),
+    path("sheets/<int:pk>/smart/<int:goal_id>/", steps.goal_smart, name="goal_smart"),
+]

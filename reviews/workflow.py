@@ -102,6 +102,18 @@ NEXT_ACTOR: dict[SheetState, Role | None] = {
 }
 assert all(NEXT_ACTOR[a.source] == a.actor for a in TABLE), "NEXT_ACTOR disagrees with TABLE"
 
+# How the timeline words each event.
+EVENT_WORDS = {
+    "start": "started the sheet",
+    "send_to_employee": "sent the goals to the employee",
+    "submit_answers": "submitted answers",
+    "sign_supervisor": "signed as supervisor",
+    "sign_employee": "signed as employee",
+    "reopen": "reopened the sheet for changes",
+    "return_to_supervisor": "returned the sheet to the supervisor",
+    "sign_hr": "signed for HR; the sheet is locked",
+}
+
 SIGNATURE_ROLE = {"sign_supervisor": Role.SUPERVISOR, "sign_employee": Role.EMPLOYEE,
                   "sign_hr": Role.HR}
 
@@ -138,15 +150,19 @@ def require(user, sheet: GoalSheet, name: str) -> Action:
     candidates = action_named(name)
     if not candidates:
         raise WorkflowError(f"There is no action called {name!r}.")
-    action = next((a for a in candidates if a.source == sheet.state), None)
+    roles = roles_of(user, sheet)
+    # The role comes first: someone who may never take this action hears why (403), whatever
+    # the state; someone who may, but not now, hears that the state has moved on.
+    if not any(a.actor in roles for a in candidates):
+        actor = candidates[0].actor
+        raise ActionForbidden(
+            f"Only {ROLE_NAMES[actor]} may “{candidates[0].label.lower()}” on this sheet."
+        )
+    action = next((a for a in candidates if a.source == sheet.state and a.actor in roles), None)
     if action is None:
         raise WorkflowError(
             f"This sheet is in {sheet.get_state_display()}; "
             f"“{candidates[0].label}” is not possible now."
-        )
-    if action.actor not in roles_of(user, sheet):
-        raise ActionForbidden(
-            f"Only {ROLE_NAMES[action.actor]} may “{action.label.lower()}” on this sheet."
         )
     return action
 

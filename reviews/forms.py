@@ -1,0 +1,266 @@
+"""Forms for every page of the workflow. Field-level rules come from goalsapp.rules and
+reviews.services, so a message lands next to the field it concerns; the services check again."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.forms import BaseFormSet, formset_factory
+
+from goalsapp.models import GOAL_TEXT_MAX, LONG_TEXT_MAX, Competency, Goal, GoalSheet, ReviewPeriod
+from goalsapp.rules import goal_field_errors, weights_error
+from goalsapp.selectors import direct_reports
+from goalsapp.services import GoalRow
+
+from .models import GoalAnswer, SmartCheck
+from .services import name_matches
+
+NUMBER_MESSAGE = "Enter a number, such as 12 or 1500.50."
+
+
+def _too_long(limit: int) -> str:
+    return f"Keep this under {limit:,} characters."
+
+
+class VersionForm(forms.Form):
+    """Every form that changes a whole sheet carries the version the user saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+# The goal editor --------------------------------------------------------------------------------
+
+class GoalForm(forms.Form):
+    goal_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    competency = forms.ModelChoiceField(
+        queryset=Competency.objects.filter(is_active=True), empty_label="Choose a competency…",
+        required=False)
+    text = forms.CharField(
+        label="Goal", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=GOAL_TEXT_MAX,
+        error_messages={"max_length": f"Keep the goal under {GOAL_TEXT_MAX:,} characters."})
+    measure_kind = forms.ChoiceField(label="Measure", choices=Goal.MeasureKind.choices,
+                                     initial=Goal.MeasureKind.COUNT)
+    target = forms.DecimalField(max_digits=14, decimal_places=2, required=False,
+                                error_messages={"invalid": NUMBER_MESSAGE,
+                                                "max_digits": "That target is too large.",
+                                                "max_decimal_places": "Use at most 2 decimals."})
+    unit = forms.CharField(required=False, max_length=40,
+                           widget=forms.TextInput(attrs={"placeholder": "calls, USD, days…"}))
+    direction = forms.ChoiceField(choices=Goal.Direction.choices, initial=Goal.Direction.HIGHER)
+    baseline = forms.DecimalField(max_digits=14, decimal_places=2, required=False,
+                                  error_messages={"invalid": NUMBER_MESSAGE})
+    due_on = forms.DateField(label="Due date", required=False,
+                             widget=forms.DateInput(attrs={"type": "date"}),
+                             error_messages={"invalid": "Enter a date, such as 2026-06-30."})
+    weight = forms.IntegerField(required=False, min_value=1, max_value=100,
+                                error_messages={"invalid": "Enter a whole number from 1 to 100."})
+    reply = forms.CharField(label="Your reply to the employee", required=False,
+                            widget=forms.Textarea(attrs={"rows": 2}), max_length=LONG_TEXT_MAX)
+
+    def __init__(self, *args, period, flagged: dict, **kwargs):
+        self.period = period
+        self.flagged = flagged  # goal id → the employee's answer asking for clarification
+        super().__init__(*args, **kwargs)
+
+    @property
+    def flagged_answer(self):
+        goal_id = self["goal_id"].value()
+        try:
+            return self.flagged.get(int(goal_id)) if goal_id else None
+        except (TypeError, ValueError):
+            return None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.cleaned_data.get("DELETE"):
+            return cleaned
+        errors = goal_field_errors(
+            text=cleaned.get("text", ""), target=cleaned.get("target"),
+            due_on=cleaned.get("due_on"), period=self.period,
+            competency_id=cleaned["competency"].pk if cleaned.get("competency") else None)
+        for name, message in errors.items():
+            if name not in self.errors:  # keep the more specific message (e.g. not a number)
+                self.add_error(name, message)
+        if self.flagged_answer and not (cleaned.get("reply") or "").strip():
+            self.add_error("reply", "Reply to the employee's request for clarification.")
+        return cleaned
+
+    def to_row(self) -> GoalRow:
+        c = self.cleaned_data
+        return GoalRow(
+            goal_id=c.get("goal_id"), competency=c.get("competency"), text=c.get("text", ""),
+            measure_kind=c["measure_kind"], target=c.get("target"), unit=c.get("unit", ""),
+            direction=c["direction"], baseline=c.get("baseline"), due_on=c.get("due_on"),
+            weight=c.get("weight"), delete=bool(c.get("DELETE")))
+
+
+class BaseGoalFormSet(BaseFormSet):
+    def __init__(self, *args, period, flagged, **kwargs):
+        self.period = period
+        self.flagged = flagged
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"period": self.period, "flagged": self.flagged}
+
+    def clean(self):
+        if any(self.errors):
+            return
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        message = weights_error([f.cleaned_data.get("weight") for f in kept])
+        if message:
+            for form in kept:
+                form.add_error("weight", message)
+            raise forms.ValidationError(message)
+
+    def rows_in_order(self) -> list[GoalRow]:
+        """Rows in the order the user arranged them (ORDER), deleted ones included."""
+        def order_of(form):
+            order = form.cleaned_data.get("ORDER")
+            return (order is None, order or 0)
+        forms_ = [f for f in self.forms if f.cleaned_data]
+        return [f.to_row() for f in sorted(forms_, key=order_of)]
+
+
+GoalFormSet = formset_factory(GoalForm, formset=BaseGoalFormSet, extra=0, can_delete=True,
+                              can_order=True, max_num=100, validate_max=True)
+
+
+def goal_initial(goal: Goal, flagged: dict) -> dict:
+    answer = flagged.get(goal.pk)
+    return {
+        "goal_id": goal.pk, "competency": goal.competency_id, "text": goal.text,
+        "measure_kind": goal.measure_kind, "target": goal.target, "unit": goal.unit,
+        "direction": goal.direction, "baseline": goal.baseline, "due_on": goal.due_on,
+        "weight": goal.weight, "ORDER": goal.position, "reply": answer.reply if answer else "",
+    }
+
+
+class SheetDraftForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = GoalSheet
+        fields = ("goals_completed_since_last", "estimated_total_time", "action_plans",
+                  "milestones", "additional_comments")
+        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in (
+            "goals_completed_since_last", "action_plans", "milestones", "additional_comments")}
+        error_messages = {name: {"max_length": _too_long(LONG_TEXT_MAX)} for name in fields}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class SummaryForm(SheetDraftForm):
+    """The summary is required before the supervisor signs."""
+
+    class Meta(SheetDraftForm.Meta):
+        fields = ("estimated_total_time", "action_plans", "milestones", "additional_comments")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("estimated_total_time", "action_plans", "milestones"):
+            self.fields[name].required = True
+
+
+# Employee answers and HR's SMART review ---------------------------------------------------------
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        choices=GoalAnswer.Answer.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choose “Okay” or “Needs Clarification”."})
+    comment = forms.CharField(required=False, max_length=LONG_TEXT_MAX,
+                              widget=forms.Textarea(attrs={"rows": 2}),
+                              error_messages={"max_length": _too_long(LONG_TEXT_MAX)})
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("answer") == GoalAnswer.Answer.NEEDS_CLARIFICATION
+                and not (cleaned.get("comment") or "").strip()):
+            self.add_error("comment", "Say what needs clarification.")
+        return cleaned
+
+
+SMART_LABELS = {
+    "specific": "Specific", "measurable": "Measurable", "achievable": "Achievable",
+    "relevant": "Relevant", "time_bound": "Time-bound",
+}
+
+
+class SmartCheckForm(forms.Form):
+    specific = forms.BooleanField(required=False)
+    measurable = forms.BooleanField(required=False)
+    achievable = forms.BooleanField(required=False)
+    relevant = forms.BooleanField(required=False)
+    time_bound = forms.BooleanField(label="Time-bound", required=False)
+    note = forms.CharField(required=False, max_length=LONG_TEXT_MAX,
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           error_messages={"max_length": _too_long(LONG_TEXT_MAX)})
+
+    def clean(self):
+        cleaned = super().clean()
+        failed = [SMART_LABELS[n] for n in SmartCheck.CRITERIA if not cleaned.get(n)]
+        if failed and not (cleaned.get("note") or "").strip():
+            self.add_error("note", f"Say why the goal is not {', '.join(failed)}.")
+        return cleaned
+
+    def verdicts(self) -> dict[str, bool]:
+        return {name: bool(self.cleaned_data.get(name)) for name in SmartCheck.CRITERIA}
+
+
+# Transitions ------------------------------------------------------------------------------------
+
+class ConfirmForm(VersionForm):
+    note = forms.CharField(label="Note (optional)", required=False, max_length=LONG_TEXT_MAX,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReturnForm(VersionForm):
+    note = forms.CharField(label="What must the supervisor change?", max_length=LONG_TEXT_MAX,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": "Write a note telling the supervisor "
+                                                       "what to change."})
+
+
+class SignForm(VersionForm):
+    typed_name = forms.CharField(label="Type your full name to sign", max_length=150,
+                                 error_messages={"required": "Type your full name to sign."})
+
+    def __init__(self, *args, signer, **kwargs):
+        self.signer = signer
+        super().__init__(*args, **kwargs)
+        self.fields["typed_name"].widget.attrs["autocomplete"] = "off"
+
+    def clean_typed_name(self):
+        typed = self.cleaned_data["typed_name"]
+        if not name_matches(typed, self.signer):
+            raise forms.ValidationError(
+                "The name does not match the signer's full name on record.")
+        return typed
+
+
+class EmployeeSignForm(SignForm):
+    acknowledged = forms.BooleanField(
+        label="I have read the acknowledgement above.",
+        error_messages={"required": "Tick the acknowledgement to sign."})
+
+
+# Starting a sheet -------------------------------------------------------------------------------
+
+class StartSheetForm(forms.Form):
+    employee = forms.ModelChoiceField(queryset=None, empty_label="Choose a team member…",
+                                      error_messages={"required": "Choose a team member."})
+    period = forms.ModelChoiceField(queryset=ReviewPeriod.objects.filter(is_open=True),
+                                    empty_label=None,
+                                    error_messages={"required": "Choose a review period."})
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employee"].queryset = direct_reports(user)

@@ -1,0 +1,117 @@
+"""Read queries for the workflow pages: the inbox, the HR queue, and everything a sheet page
+shows. Visibility always starts from goalsapp.selectors.sheets_visible_to."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from goalsapp.models import Employee, Goal, GoalSheet, SheetState
+from goalsapp.selectors import employee_of, is_hr, sheets_visible_to
+
+from .models import GoalAnswer, ReviewEvent, Signature
+from .workflow import Role, states_acted_on_by
+
+
+def _with_people(sheets: QuerySet[GoalSheet]) -> QuerySet[GoalSheet]:
+    return sheets.select_related("employee", "period")
+
+
+def sheets_waiting_on(user) -> QuerySet[GoalSheet]:
+    """Sheets whose next step is this user's, as the workflow table's NEXT_ACTOR says."""
+    me = employee_of(user)
+    condition = Q(pk__in=[])
+    if me is not None:
+        condition |= Q(employee__supervisor=me, state__in=states_acted_on_by(Role.SUPERVISOR))
+        condition |= Q(employee=me, state__in=states_acted_on_by(Role.EMPLOYEE))
+    if is_hr(user):
+        hr_condition = Q(state__in=states_acted_on_by(Role.HR))
+        if me is not None:
+            hr_condition &= ~Q(employee=me)
+        condition |= hr_condition
+    return _with_people(sheets_visible_to(user).filter(condition)).order_by("state_changed_at")
+
+
+def hr_queue(user) -> QuerySet[GoalSheet]:
+    return _with_people(
+        sheets_visible_to(user).filter(state=SheetState.HR_REVIEW)
+    ).order_by("state_changed_at")
+
+
+def sheets_listed_for(user, *, period_id=None, state=None) -> QuerySet[GoalSheet]:
+    sheets = _with_people(sheets_visible_to(user))
+    if period_id:
+        sheets = sheets.filter(period_id=period_id)
+    if state:
+        sheets = sheets.filter(state=state)
+    return sheets.order_by("-period__starts_on", "employee_name")
+
+
+def team_overview(supervisor: Employee, period) -> list[tuple[Employee, GoalSheet | None]]:
+    reports = list(supervisor.reports.filter(is_active=True).select_related("user"))
+    sheets = {s.employee_id: s for s in GoalSheet.objects.filter(employee__in=reports,
+                                                                period=period)}
+    return [(report, sheets.get(report.pk)) for report in reports]
+
+
+@dataclass
+class GoalView:
+    goal: Goal
+    answers: list[GoalAnswer]  # every round, oldest first
+    current_answer: GoalAnswer | None
+    smart_check: object | None
+
+
+@dataclass
+class SheetView:
+    """Everything the sheet page shows, fetched in a fixed number of queries."""
+
+    sheet: GoalSheet
+    goals: list[GoalView]
+    by_competency: list[tuple[str, list[GoalView]]]
+    signatures: list[Signature]
+    voided_signatures: list[Signature]
+    events: list[ReviewEvent]
+    flagged: dict[int, GoalAnswer] = field(default_factory=dict)
+
+
+def sheet_view(sheet: GoalSheet) -> SheetView:
+    goals = list(
+        sheet.goals.select_related("competency", "smart_check")
+        .prefetch_related(Prefetch("answers", queryset=GoalAnswer.objects.order_by("round")))
+        .order_by("position", "id")
+    )
+    views = []
+    for goal in goals:
+        answers = list(goal.answers.all())
+        current = next((a for a in answers if a.round == sheet.clarification_round), None)
+        views.append(GoalView(goal, answers, current, getattr(goal, "smart_check", None)))
+    grouped: dict[str, list[GoalView]] = defaultdict(list)
+    for view in views:
+        grouped[view.goal.competency.name].append(view)
+    signatures = list(sheet.signatures.select_related("signer"))
+    flagged = {
+        v.goal.pk: v.current_answer for v in views
+        if v.current_answer and v.current_answer.needs_clarification
+        and sheet.state == SheetState.DRAFTING
+    }
+    return SheetView(
+        sheet=sheet,
+        goals=views,
+        by_competency=list(grouped.items()),
+        signatures=[s for s in signatures if s.voided_at is None],
+        voided_signatures=[s for s in signatures if s.voided_at is not None],
+        events=list(sheet.events.select_related("actor__employee")),
+        flagged=flagged,
+    )
+
+
+def flagged_answers(sheet: GoalSheet) -> dict[int, GoalAnswer]:
+    """The employee's requests for clarification from the last round, while drafting."""
+    if sheet.state != SheetState.DRAFTING or sheet.clarification_round == 0:
+        return {}
+    return {
+        answer.goal_id: answer for answer in GoalAnswer.objects.filter(
+            goal__sheet=sheet, round=sheet.clarification_round,
+            answer=GoalAnswer.Answer.NEEDS_CLARIFICATION)
+    }

@@ -1,0 +1,80 @@
+"""List pages: the inbox (home), my sheets, my team, the HR queue."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from goalsapp.models import ReviewPeriod, SheetState
+from goalsapp.selectors import employee_of, is_hr
+
+from .. import selectors, services
+from ..forms import StartSheetForm
+from ..workflow import ActionForbidden, WorkflowError
+from .common import forbidden
+
+
+@login_required
+def inbox(request):
+    waiting = list(selectors.sheets_waiting_on(request.user))
+    return render(request, "reviews/inbox.html", {"waiting": waiting})
+
+
+@login_required
+def sheet_list(request):
+    period_id = request.GET.get("period") or None
+    state = request.GET.get("state") or None
+    if state not in SheetState.values:
+        state = None
+    if period_id and not str(period_id).isdigit():
+        period_id = None
+    sheets = selectors.sheets_listed_for(request.user, period_id=period_id, state=state)
+    return render(request, "reviews/sheet_list.html", {
+        "sheets": sheets, "periods": ReviewPeriod.objects.all(), "states": SheetState.choices,
+        "selected_period": period_id, "selected_state": state,
+    })
+
+
+def _team_page(request, form):
+    me = employee_of(request.user)
+    periods = list(ReviewPeriod.objects.filter(is_open=True))
+    period = next((p for p in periods if str(p.pk) == request.GET.get("period")),
+                  periods[0] if periods else None)
+    rows = selectors.team_overview(me, period) if (me and period) else []
+    return render(request, "reviews/team.html", {
+        "rows": rows, "period": period, "periods": periods, "form": form,
+    })
+
+
+@login_required
+def team(request):
+    me = employee_of(request.user)
+    if me is None or not me.reports.exists():
+        return forbidden(request, "This page is for supervisors: you have no direct reports.")
+    return _team_page(request, StartSheetForm(user=request.user))
+
+
+@login_required
+@require_POST
+def sheet_start(request):
+    form = StartSheetForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            sheet = services.sheet_start(actor=request.user,
+                                         employee=form.cleaned_data["employee"],
+                                         period=form.cleaned_data["period"])
+        except ActionForbidden as error:
+            return forbidden(request, str(error))
+        except WorkflowError as error:
+            form.add_error("employee", str(error))
+        else:
+            messages.success(request, f"Started a goal sheet for {sheet.employee_name}.")
+            return redirect("sheet_edit", pk=sheet.pk)
+    return _team_page(request, form)
+
+
+@login_required
+def hr_queue(request):
+    if not is_hr(request.user):
+        return forbidden(request, "The HR review queue is for members of Human Resources.")
+    return render(request, "reviews/hr_queue.html", {"sheets": selectors.hr_queue(request.user)})

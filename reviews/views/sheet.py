@@ -1,0 +1,81 @@
+"""The sheet page and its transitions: a GET shows what will happen, the POST does it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from goalsapp.selectors import get_sheet_for_user
+
+from .. import services
+from ..forms import ConfirmForm, EmployeeSignForm, ReturnForm, SignForm
+from ..workflow import ActionForbidden, StaleVersion, WorkflowError, require
+from .common import forbidden, sheet_context
+
+
+@login_required
+def sheet_detail(request, pk):
+    sheet = get_sheet_for_user(request.user, pk)
+    return render(request, "reviews/sheet_detail.html", sheet_context(request, sheet))
+
+
+def _sign(*, sheet_id, actor, version, form):
+    return services.sheet_sign(sheet_id=sheet_id, actor=actor, version=version,
+                               typed_name=form.cleaned_data["typed_name"],
+                               acknowledged=form.cleaned_data.get("acknowledged", False))
+
+
+def _with_note(service):
+    def run(*, sheet_id, actor, version, form):
+        return service(sheet_id=sheet_id, actor=actor, version=version,
+                       note=form.cleaned_data.get("note", ""))
+    return run
+
+
+# action name → (form class, how to call its service, what to tell the user afterwards)
+TRANSITIONS = {
+    "send_to_employee": (ConfirmForm, _with_note(services.sheet_send_to_employee),
+                         "Sent to the employee for their answers."),
+    "submit_answers": (ConfirmForm, _with_note(services.sheet_submit_answers),
+                       "Your answers were sent to your supervisor."),
+    "sign_supervisor": (SignForm, _sign, "Signed. The sheet now waits on the employee."),
+    "sign_employee": (EmployeeSignForm, _sign, "Signed. The sheet now goes to HR for review."),
+    "sign_hr": (SignForm, _sign, "Signed for HR. The sheet is final and locked."),
+    "reopen": (ConfirmForm, _with_note(services.sheet_reopen), "Reopened for changes."),
+    "return_to_supervisor": (ReturnForm, _with_note(services.sheet_return_to_supervisor),
+                             "Returned to the supervisor; all signatures were voided."),
+}
+
+
+@login_required
+def sheet_transition(request, pk, action):
+    sheet = get_sheet_for_user(request.user, pk)
+    if action not in TRANSITIONS:
+        raise Http404("No such action.")
+    form_class, run, done = TRANSITIONS[action]
+    try:
+        step = require(request.user, sheet, action)
+    except ActionForbidden as error:
+        return forbidden(request, str(error))
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("sheet_detail", pk=sheet.pk)
+
+    extra = {"signer": request.user} if issubclass(form_class, SignForm) else {}
+    form = form_class(request.POST or None, initial={"version": sheet.version}, **extra)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(sheet_id=sheet.pk, actor=request.user, version=form.cleaned_data["version"],
+                form=form)
+        except StaleVersion as error:
+            messages.warning(request, str(error))
+            return redirect("sheet_detail", pk=sheet.pk)
+        except ActionForbidden as error:
+            return forbidden(request, str(error))
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, done)
+            return redirect("sheet_detail", pk=sheet.pk)
+    return render(request, "reviews/transition.html", sheet_context(
+        request, sheet, action=step, form=form))

@@ -1,0 +1,235 @@
+"""Pages for work inside a state: the supervisor's goal editor and summary, the employee's
+answers, HR's SMART checklist. Per-goal forms post with htmx and answer with their row."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from goalsapp.selectors import get_sheet_for_user
+
+from .. import services
+from ..forms import (
+    SMART_LABELS,
+    AnswerForm,
+    GoalForm,
+    GoalFormSet,
+    SheetDraftForm,
+    SmartCheckForm,
+    SummaryForm,
+    goal_initial,
+)
+from ..selectors import flagged_answers, sheet_view
+from ..workflow import ActionForbidden, StaleVersion, WorkflowError, require
+from .common import forbidden, sheet_context
+
+GOALS_PREFIX = "goals"
+
+
+def _refusal(request, sheet, action):
+    """None if the user may take `action` now; otherwise the response that says why not."""
+    try:
+        require(request.user, sheet, action)
+    except ActionForbidden as error:
+        return forbidden(request, str(error))
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("sheet_detail", pk=sheet.pk)
+    return None
+
+
+# The goal editor --------------------------------------------------------------------------------
+
+@login_required
+def sheet_edit(request, pk):
+    sheet = get_sheet_for_user(request.user, pk)
+    if refusal := _refusal(request, sheet, "edit_goals"):
+        return refusal
+    flagged = flagged_answers(sheet)
+    formset_kwargs = {"prefix": GOALS_PREFIX, "period": sheet.period, "flagged": flagged}
+    if request.method == "POST":
+        sheet_form = SheetDraftForm(request.POST, instance=sheet)
+        formset = GoalFormSet(request.POST, **formset_kwargs)
+        if sheet_form.is_valid() and formset.is_valid():
+            replies = {row.goal_id: form.cleaned_data.get("reply", "")
+                       for form, row in ((f, f.to_row()) for f in formset.forms
+                                         if f.cleaned_data)
+                       if row.goal_id in flagged}
+            try:
+                services.sheet_save_draft(
+                    sheet_id=sheet.pk, actor=request.user,
+                    version=sheet_form.cleaned_data["version"],
+                    sheet_values=sheet_form.cleaned_data, rows=formset.rows_in_order(),
+                    replies=replies)
+            except StaleVersion as error:
+                messages.warning(request, str(error))
+                return redirect("sheet_edit", pk=sheet.pk)
+            except ActionForbidden as error:
+                return forbidden(request, str(error))
+            except WorkflowError as error:
+                sheet_form.add_error(None, str(error))
+            else:
+                if "send" in request.POST:
+                    return redirect("sheet_transition", pk=sheet.pk, action="send_to_employee")
+                messages.success(request, "Goals saved.")
+                return redirect("sheet_edit", pk=sheet.pk)
+        messages.error(request, "Nothing was saved: correct the fields marked below.")
+    else:
+        sheet_form = SheetDraftForm(instance=sheet, initial={"version": sheet.version})
+        goals = sheet.goals.select_related("competency").order_by("position", "id")
+        formset = GoalFormSet(initial=[goal_initial(g, flagged) for g in goals],
+                              **formset_kwargs)
+    return render(request, "reviews/sheet_edit.html", sheet_context(
+        request, sheet, sheet_form=sheet_form, formset=formset))
+
+
+@login_required
+def goal_row(request, pk):
+    """An empty goal row for the editor (htmx), numbered after the rows already on the page."""
+    sheet = get_sheet_for_user(request.user, pk)
+    if refusal := _refusal(request, sheet, "edit_goals"):
+        return refusal
+    try:
+        index = max(0, min(int(request.GET.get(f"{GOALS_PREFIX}-TOTAL_FORMS", "0")), 99))
+    except ValueError:
+        index = 0
+    formset = GoalFormSet(prefix=GOALS_PREFIX, period=sheet.period, flagged={})
+    form = GoalForm(prefix=formset.add_prefix(index), period=sheet.period, flagged={},
+                    use_required_attribute=False)
+    formset.add_fields(form, index)  # the ORDER and DELETE fields every row carries
+    return render(request, "reviews/partials/goal_row.html", {
+        "form": form, "sheet": sheet, "new_total": index + 1, "prefix": GOALS_PREFIX})
+
+
+# The summary ------------------------------------------------------------------------------------
+
+@login_required
+def sheet_summary(request, pk):
+    sheet = get_sheet_for_user(request.user, pk)
+    if refusal := _refusal(request, sheet, "edit_summary"):
+        return refusal
+    form = SummaryForm(request.POST or None, instance=sheet,
+                       initial={"version": sheet.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sheet_save_summary(sheet_id=sheet.pk, actor=request.user,
+                                        version=form.cleaned_data["version"],
+                                        values=form.cleaned_data)
+        except StaleVersion as error:
+            messages.warning(request, str(error))
+            return redirect("sheet_summary", pk=sheet.pk)
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            if "sign" in request.POST:
+                return redirect("sheet_transition", pk=sheet.pk, action="sign_supervisor")
+            messages.success(request, "Summary saved.")
+            return redirect("sheet_detail", pk=sheet.pk)
+    return render(request, "reviews/sheet_summary.html", sheet_context(request, sheet, form=form))
+
+
+# The employee's answers -------------------------------------------------------------------------
+
+def _answer_form(goal_view, data=None):
+    answer = goal_view.current_answer
+    initial = {"answer": answer.answer, "comment": answer.comment} if answer else {}
+    return AnswerForm(data, prefix=f"goal-{goal_view.goal.pk}", initial=initial)
+
+
+@login_required
+def sheet_answers(request, pk):
+    sheet = get_sheet_for_user(request.user, pk)
+    if refusal := _refusal(request, sheet, "answer_goal"):
+        return refusal
+    view = sheet_view(sheet)
+    rows = [(goal_view, _answer_form(goal_view)) for goal_view in view.goals]
+    answered = sum(1 for goal_view in view.goals if goal_view.current_answer)
+    return render(request, "reviews/sheet_answers.html", sheet_context(
+        request, sheet, rows=rows, answered=answered))
+
+
+@login_required
+@require_POST
+def goal_answer(request, pk, goal_id):
+    sheet = get_sheet_for_user(request.user, pk)
+    goal = get_object_or_404(sheet.goals, pk=goal_id)
+    if refusal := _refusal(request, sheet, "answer_goal"):
+        return refusal
+    goal_view = next(v for v in sheet_view(sheet).goals if v.goal.pk == goal.pk)
+    form = _answer_form(goal_view, request.POST)
+    saved = False
+    if form.is_valid():
+        try:
+            services.goal_answer(goal_id=goal.pk, actor=request.user,
+                                 answer=form.cleaned_data["answer"],
+                                 comment=form.cleaned_data["comment"])
+            saved = True
+        except ActionForbidden as error:
+            return forbidden(request, str(error))
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+    if not request.htmx:
+        if saved:
+            messages.success(request, "Answer saved.")
+        else:
+            messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("sheet_answers", pk=sheet.pk)
+    if saved:
+        goal_view = next(v for v in sheet_view(sheet).goals if v.goal.pk == goal.pk)
+        form = _answer_form(goal_view)
+    return render(request, "reviews/partials/answer_row.html",
+                  {"sheet": sheet, "goal_view": goal_view, "form": form, "saved": saved})
+
+
+# HR's SMART review ------------------------------------------------------------------------------
+
+def _smart_form(goal_view, data=None):
+    check = goal_view.smart_check
+    initial = ({name: getattr(check, name) for name in SMART_LABELS} | {"note": check.note}
+               if check else {})
+    return SmartCheckForm(data, prefix=f"goal-{goal_view.goal.pk}", initial=initial)
+
+
+@login_required
+def sheet_smart(request, pk):
+    sheet = get_sheet_for_user(request.user, pk)
+    if refusal := _refusal(request, sheet, "smart_check"):
+        return refusal
+    view = sheet_view(sheet)
+    rows = [(goal_view, _smart_form(goal_view)) for goal_view in view.goals]
+    passing = sum(1 for v in view.goals if v.smart_check and v.smart_check.passes)
+    return render(request, "reviews/sheet_smart.html", sheet_context(
+        request, sheet, rows=rows, passing=passing, labels=SMART_LABELS))
+
+
+@login_required
+@require_POST
+def goal_smart(request, pk, goal_id):
+    sheet = get_sheet_for_user(request.user, pk)
+    goal = get_object_or_404(sheet.goals, pk=goal_id)
+    if refusal := _refusal(request, sheet, "smart_check"):
+        return refusal
+    goal_view = next(v for v in sheet_view(sheet).goals if v.goal.pk == goal.pk)
+    form = _smart_form(goal_view, request.POST)
+    saved = False
+    if form.is_valid():
+        try:
+            services.goal_smart_check(goal_id=goal.pk, actor=request.user,
+                                      verdicts=form.verdicts(), note=form.cleaned_data["note"])
+            saved = True
+        except ActionForbidden as error:
+            return forbidden(request, str(error))
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+    if not request.htmx:
+        if saved:
+            messages.success(request, "SMART review saved.")
+        else:
+            messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("sheet_smart", pk=sheet.pk)
+    if saved:
+        goal_view = next(v for v in sheet_view(sheet).goals if v.goal.pk == goal.pk)
+        form = _smart_form(goal_view)
+    return render(request, "reviews/partials/smart_row.html", {
+        "sheet": sheet, "goal_view": goal_view, "form": form, "saved": saved,
+        "labels": SMART_LABELS})
