@@ -1,0 +1,23 @@
+"""Renders the workflow table as Markdown and as a Mermaid state diagram, for
+docs/architecture.md (kept in step by a test) and `manage.py workflow_table`."""
+
+from .workflow import ROLE_NAMES, TABLE
+
+
+def workflow_markdown() -> str:
+    lines = ["| from | action | who | to | guard |", "| --- | --- | --- | --- | --- |"]
+    for action in TABLE:
+        to = (" or ".join(state.value for state in action.targets)
+              or f"{action.source.value} (a step)")
+        lines.append(f"| {action.source.value} | {action.label} (`{action.name}`) | "
+                     f"{ROLE_NAMES[action.actor]} | {to} | {action.guard} |")
+    return "\n".join(lines)
+
+
+def workflow_mermaid() -> str:
+    lines = ["stateDiagram-v2", "    [*] --> drafting"]
+    for action in TABLE:
+        for target in action.targets:
+            lines.append(f"    {action.source.value} --> {target.value}: {action.label}")
+    lines.append("    signed --> [*]")
+    return "\n".join(lines)
