@@ -26,6 +26,12 @@ class SheetLocked(Exception):
         super().__init__(f"Goal sheet {sheet_id} is signed and locked; it cannot be changed.")
 
 
+def refuse_if_sheet_locked(sheet_id) -> None:
+    """For rows that belong to a sheet's signed content: nothing changes once it is locked."""
+    if GoalSheet.objects.filter(pk=sheet_id, locked_at__isnull=False).exists():
+        raise SheetLocked(sheet_id)
+
+
 class Employee(models.Model):
     class Tier(models.TextChoices):
         NEW = "new", "New"
@@ -259,17 +265,12 @@ class Goal(models.Model):
         return self.text[:80]
 
     def save(self, *args, **kwargs):
-        if self._sheet_is_locked():
-            raise SheetLocked(self.sheet_id)
+        refuse_if_sheet_locked(self.sheet_id)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if self._sheet_is_locked():
-            raise SheetLocked(self.sheet_id)
+        refuse_if_sheet_locked(self.sheet_id)
         return super().delete(*args, **kwargs)
-
-    def _sheet_is_locked(self) -> bool:
-        return GoalSheet.objects.filter(pk=self.sheet_id, locked_at__isnull=False).exists()
 
     @property
     def measure_display(self) -> str:

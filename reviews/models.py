@@ -7,9 +7,13 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from goalsapp.models import LONG_TEXT_MAX, Goal, GoalSheet
+from goalsapp.models import LONG_TEXT_MAX, Goal, GoalSheet, refuse_if_sheet_locked
 
 from .workflow import EVENT_WORDS
+
+
+def _sheet_of_goal(goal_id):
+    return Goal.objects.filter(pk=goal_id).values("sheet_id")[:1]
 
 
 class GoalAnswer(models.Model):
@@ -42,6 +46,14 @@ class GoalAnswer(models.Model):
     def __str__(self):
         return f"Round {self.round}: {self.get_answer_display()}"
 
+    def save(self, *args, **kwargs):
+        refuse_if_sheet_locked(_sheet_of_goal(self.goal_id))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        refuse_if_sheet_locked(_sheet_of_goal(self.goal_id))
+        return super().delete(*args, **kwargs)
+
     @property
     def needs_clarification(self) -> bool:
         return self.answer == self.Answer.NEEDS_CLARIFICATION
@@ -67,6 +79,14 @@ class SmartCheck(models.Model):
 
     def __str__(self):
         return "Passes SMART" if self.passes else f"Fails: {', '.join(self.failed_criteria)}"
+
+    def save(self, *args, **kwargs):
+        refuse_if_sheet_locked(_sheet_of_goal(self.goal_id))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        refuse_if_sheet_locked(_sheet_of_goal(self.goal_id))
+        return super().delete(*args, **kwargs)
 
     @property
     def passes(self) -> bool:
@@ -105,6 +125,14 @@ class Signature(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()}: {self.typed_name}"
+
+    def save(self, *args, **kwargs):
+        refuse_if_sheet_locked(self.sheet_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        refuse_if_sheet_locked(self.sheet_id)
+        return super().delete(*args, **kwargs)
 
 
 class ReviewEvent(models.Model):
