@@ -97,9 +97,26 @@ class ReviewPeriod(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if self.pk and self.signed_content_changed():
+            raise SheetLocked()
+        super().save(*args, **kwargs)
+
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
             raise ValidationError({"ends_on": "The period must end after it starts."})
+        if self.pk and self.signed_content_changed():
+            raise ValidationError("Sheets in this period have been signed: its name and dates "
+                                  "are part of what was signed and can no longer change.")
+
+    def signed_content_changed(self) -> bool:
+        """Whether this edit changes the name or dates that signed sheets vouch for."""
+        stored = ReviewPeriod.objects.filter(pk=self.pk).values(
+            "name", "starts_on", "ends_on").first()
+        if stored is None or stored == {"name": self.name, "starts_on": self.starts_on,
+                                        "ends_on": self.ends_on}:
+            return False
+        return self.sheets.filter(locked_at__isnull=False).exists()
 
     def contains(self, day) -> bool:
         return self.starts_on <= day <= self.ends_on
@@ -152,6 +169,12 @@ class LockedSheetQuerySet(models.QuerySet):
 class GoalQuerySet(LockedSheetQuerySet):
     locked_lookup = "sheet__locked_at__isnull"
 
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for sheet_id in {goal.sheet_id for goal in objs}:
+            refuse_if_sheet_locked(sheet_id)
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class GoalSheet(models.Model):
     employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="sheets")
@@ -162,6 +185,7 @@ class GoalSheet(models.Model):
     # Header as on the paper form, copied from the employee while drafting so a signed sheet
     # keeps what was agreed even if the employee later changes title or supervisor.
     employee_name = models.CharField(max_length=150)
+    employee_number = models.CharField(max_length=20, blank=True)
     title = models.CharField(max_length=100)
     work_location = models.CharField(max_length=150, blank=True)
     supervisor_name = models.CharField(max_length=150, blank=True)
@@ -196,21 +220,14 @@ class GoalSheet(models.Model):
         return f"{self.employee_name} — {self.period}"
 
     def save(self, *args, **kwargs):
-        if getattr(self, "_locked_in_db", False):
-            raise SheetLocked(self.pk)
+        # Ask the database, not this instance: a copy loaded before signing must not win.
+        if self.pk is not None:
+            refuse_if_sheet_locked(self.pk)
         super().save(*args, **kwargs)
-        self._locked_in_db = self.locked_at is not None
 
     def delete(self, *args, **kwargs):
-        if self.locked_at is not None or getattr(self, "_locked_in_db", False):
-            raise SheetLocked(self.pk)
+        refuse_if_sheet_locked(self.pk)
         return super().delete(*args, **kwargs)
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        sheet = super().from_db(db, field_names, values)
-        sheet._locked_in_db = sheet.__dict__.get("locked_at") is not None
-        return sheet
 
     @property
     def is_locked(self) -> bool:
@@ -224,6 +241,7 @@ class GoalSheet(models.Model):
     def copy_header_from_employee(self) -> None:
         employee = self.employee
         self.employee_name = employee.full_name
+        self.employee_number = employee.employee_number
         self.title = employee.title
         self.work_location = employee.work_location
         self.supervisor_name = employee.supervisor.full_name if employee.supervisor else ""
@@ -265,6 +283,10 @@ class Goal(models.Model):
         return self.text[:80]
 
     def save(self, *args, **kwargs):
+        # Neither the sheet it moves to nor the one it is stored on may be locked.
+        stored_on = GoalSheet.objects.filter(goals__pk=self.pk, locked_at__isnull=False)
+        if self.pk is not None and stored_on.exists():
+            raise SheetLocked(self.sheet_id)
         refuse_if_sheet_locked(self.sheet_id)
         super().save(*args, **kwargs)
 

@@ -37,7 +37,7 @@ def sheet_canonical(sheet: GoalSheet) -> dict:
         })
     return {
         "sheet": sheet.pk,
-        "employee_number": sheet.employee.employee_number,
+        "employee_number": sheet.employee_number,
         "employee_name": sheet.employee_name,
         "title": sheet.title,
         "work_location": sheet.work_location,

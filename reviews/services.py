@@ -40,6 +40,13 @@ def _lock(sheet_id: int, version: int | None) -> GoalSheet:
     return sheet
 
 
+def _sheet_id_of_goal(goal_id: int) -> int:
+    sheet_id = Goal.objects.filter(pk=goal_id).values_list("sheet_id", flat=True).first()
+    if sheet_id is None:
+        raise WorkflowError("That goal no longer exists; it may have been removed meanwhile.")
+    return sheet_id
+
+
 def _event(sheet, actor, action, from_state, note="") -> ReviewEvent:
     return ReviewEvent.objects.create(sheet=sheet, actor=actor, action=action,
                                       from_state=from_state, to_state=sheet.state, note=note)
@@ -138,8 +145,8 @@ def sheet_send_to_employee(*, sheet_id: int, actor, version: int, note: str = ""
         sheet.copy_header_from_employee()
         sheet.clarification_round += 1
         _move(sheet, actor, "send_to_employee", S.EMPLOYEE_REVIEW, note,
-              ("clarification_round", "employee_name", "title", "work_location",
-               "supervisor_name"))
+              ("clarification_round", "employee_name", "employee_number", "title",
+               "work_location", "supervisor_name"))
     return sheet
 
 
@@ -153,8 +160,7 @@ def goal_answer(*, goal_id: int, actor, answer: str, comment: str) -> GoalAnswer
     if answer == GoalAnswer.Answer.NEEDS_CLARIFICATION and not comment:
         raise WorkflowError("Say what needs clarification in the comment.")
     with transaction.atomic():
-        sheet_id = Goal.objects.values_list("sheet_id", flat=True).get(pk=goal_id)
-        sheet = _lock(sheet_id, None)
+        sheet = _lock(_sheet_id_of_goal(goal_id), None)
         require(actor, sheet, "answer_goal")
         record, _ = GoalAnswer.objects.update_or_create(
             goal_id=goal_id, round=sheet.clarification_round,
@@ -274,8 +280,7 @@ def goal_smart_check(*, goal_id: int, actor, verdicts: dict[str, bool], note: st
     if not all(verdicts.get(name, False) for name in SmartCheck.CRITERIA) and not note:
         raise WorkflowError("Say in the note why the goal fails.")
     with transaction.atomic():
-        sheet_id = Goal.objects.values_list("sheet_id", flat=True).get(pk=goal_id)
-        sheet = _lock(sheet_id, None)
+        sheet = _lock(_sheet_id_of_goal(goal_id), None)
         require(actor, sheet, "smart_check")
         check, _ = SmartCheck.objects.update_or_create(
             goal_id=goal_id,

@@ -123,14 +123,15 @@ def states_acted_on_by(role: Role) -> list[SheetState]:
 
 
 def roles_of(user, sheet: GoalSheet) -> set[Role]:
-    """The roles `user` holds on `sheet`. HR never reviews a sheet of their own."""
+    """The roles `user` holds on `sheet`. HR never reviews a sheet they are a party to: their
+    own, or one they supervise (they would sign it twice)."""
     roles: set[Role] = set()
     me = employee_of(user)
     if me is not None and sheet.employee_id == me.pk:
         roles.add(Role.EMPLOYEE)
     if me is not None and sheet.employee.supervisor_id == me.pk:
         roles.add(Role.SUPERVISOR)
-    if is_hr(user) and Role.EMPLOYEE not in roles:
+    if is_hr(user) and not roles:
         roles.add(Role.HR)
     return roles
 
