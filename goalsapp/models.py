@@ -296,7 +296,8 @@ class Goal(models.Model):
 
     @property
     def measure_display(self) -> str:
-        target = f"{self.target:,.2f}" if self.measure_kind == "money" else f"{self.target:,f}"
+        target = (f"{self.target:,.2f}" if self.measure_kind == self.MeasureKind.MONEY
+                  else f"{self.target.normalize():,f}")  # 45, not 45.00; 2.5E+5 → 250,000
         unit = self.unit or {"percent": "%", "money": ""}.get(self.measure_kind, "")
         arrow = "≥" if self.direction == self.Direction.HIGHER else "≤"
         return f"{arrow} {target} {unit}".strip()

@@ -3,20 +3,28 @@ forms (a message next to the field) and by the send guard (a message on the shee
 
 from goalsapp.models import GOAL_TEXT_MAX, Goal, ReviewPeriod
 
+# What a goal without one of its required parts is told, field by field.
+MISSING = {
+    "text": "Write the goal.",
+    "competency": "Choose the competency this goal belongs to.",
+    "target": "Enter a numeric target.",
+    "due_on": "Enter a due date.",
+}
+
 
 def goal_field_errors(*, text: str, target, due_on, period: ReviewPeriod,
                       competency_id) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not (text or "").strip():
-        errors["text"] = "Write the goal."
+        errors["text"] = MISSING["text"]
     elif len(text) > GOAL_TEXT_MAX:
         errors["text"] = f"Keep the goal under {GOAL_TEXT_MAX:,} characters (it has {len(text):,})."
     if competency_id is None:
-        errors["competency"] = "Choose the competency this goal belongs to."
+        errors["competency"] = MISSING["competency"]
     if target is None:
-        errors["target"] = "Enter a numeric target."
+        errors["target"] = MISSING["target"]
     if due_on is None:
-        errors["due_on"] = "Enter a due date."
+        errors["due_on"] = MISSING["due_on"]
     elif not period.contains(due_on):
         errors["due_on"] = (
             f"The due date must fall inside the review period "

@@ -6,7 +6,7 @@ from django import forms
 from django.forms import BaseFormSet, formset_factory
 
 from goalsapp.models import GOAL_TEXT_MAX, LONG_TEXT_MAX, Competency, Goal, GoalSheet, ReviewPeriod
-from goalsapp.rules import goal_field_errors, weights_error
+from goalsapp.rules import MISSING, goal_field_errors, weights_error
 from goalsapp.selectors import direct_reports
 from goalsapp.services import GoalRow
 
@@ -37,25 +37,30 @@ class GoalForm(forms.Form):
     goal_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     competency = forms.ModelChoiceField(
         queryset=Competency.objects.filter(is_active=True), empty_label="Choose a competency…",
-        required=False)
+        error_messages={"required": MISSING["competency"]})
     text = forms.CharField(
-        label="Goal", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=GOAL_TEXT_MAX,
-        error_messages={"max_length": f"Keep the goal under {GOAL_TEXT_MAX:,} characters."})
+        label="Goal", widget=forms.Textarea(attrs={"rows": 2}), max_length=GOAL_TEXT_MAX,
+        error_messages={"required": MISSING["text"],
+                        "max_length": f"Keep the goal under {GOAL_TEXT_MAX:,} characters."})
     measure_kind = forms.ChoiceField(label="Measure", choices=Goal.MeasureKind.choices,
                                      initial=Goal.MeasureKind.COUNT)
-    target = forms.DecimalField(max_digits=14, decimal_places=2, required=False,
-                                error_messages={"invalid": NUMBER_MESSAGE,
+    # Text inputs, not type=number: the browser would silently drop "abc" or "1,5" and the user
+    # would never learn why; the server says so next to the field and keeps what was typed.
+    target = forms.DecimalField(max_digits=14, decimal_places=2,
+                                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                                error_messages={"required": MISSING["target"],
+                                                "invalid": NUMBER_MESSAGE,
                                                 "max_digits": "That target is too large.",
                                                 "max_decimal_places": "Use at most 2 decimals."})
     unit = forms.CharField(required=False, max_length=40,
                            widget=forms.TextInput(attrs={"placeholder": "calls, USD, days…"}))
     direction = forms.ChoiceField(choices=Goal.Direction.choices, initial=Goal.Direction.HIGHER)
     baseline = forms.DecimalField(max_digits=14, decimal_places=2, required=False,
+                                  widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                                   error_messages={"invalid": NUMBER_MESSAGE})
-    due_on = forms.DateField(label="Due date", required=False,
-                             widget=forms.DateInput(attrs={"type": "date"}),
-                             error_messages={"invalid": "Enter a date, such as 2026-06-30."})
+    due_on = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}),
+                             error_messages={"required": MISSING["due_on"],
+                                             "invalid": "Enter a date, such as 2026-06-30."})
     weight = forms.IntegerField(required=False, min_value=1, max_value=100,
                                 error_messages={"invalid": "Enter a whole number from 1 to 100."})
     reply = forms.CharField(label="Your reply to the employee", required=False,

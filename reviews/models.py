@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from goalsapp.models import LONG_TEXT_MAX, Goal, GoalSheet, refuse_if_sheet_locked
+from goalsapp.models import LONG_TEXT_MAX, Goal, GoalSheet, SheetState, refuse_if_sheet_locked
 
 from .workflow import EVENT_WORDS
 
@@ -153,6 +153,14 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def from_label(self) -> str:
+        return SheetState(self.from_state).label if self.from_state else ""
+
+    @property
+    def to_label(self) -> str:
+        return SheetState(self.to_state).label
 
     @property
     def description(self) -> str:
