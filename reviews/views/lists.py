@@ -1,5 +1,7 @@
 """List pages: the inbox (home), my sheets, my team, the HR queue."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -22,12 +24,11 @@ def inbox(request):
 
 @login_required
 def sheet_list(request):
-    period_id = request.GET.get("period") or None
+    period_id = request.GET.get("period", "")
+    period_id = period_id if re.fullmatch(r"[0-9]{1,18}", period_id) else None
     state = request.GET.get("state") or None
     if state not in SheetState.values:
         state = None
-    if period_id and not str(period_id).isdigit():
-        period_id = None
     sheets = selectors.sheets_listed_for(request.user, period_id=period_id, state=state)
     return render(request, "reviews/sheet_list.html", {
         "sheets": sheets, "periods": ReviewPeriod.objects.all(), "states": SheetState.choices,
@@ -46,17 +47,26 @@ def _team_page(request, form):
     })
 
 
+NOT_A_SUPERVISOR = "This page is for supervisors: you have no direct reports."
+
+
+def _is_supervisor(user) -> bool:
+    me = employee_of(user)
+    return me is not None and me.reports.exists()
+
+
 @login_required
 def team(request):
-    me = employee_of(request.user)
-    if me is None or not me.reports.exists():
-        return forbidden(request, "This page is for supervisors: you have no direct reports.")
+    if not _is_supervisor(request.user):
+        return forbidden(request, NOT_A_SUPERVISOR)
     return _team_page(request, StartSheetForm(user=request.user))
 
 
 @login_required
 @require_POST
 def sheet_start(request):
+    if not _is_supervisor(request.user):
+        return forbidden(request, NOT_A_SUPERVISOR)
     form = StartSheetForm(request.POST, user=request.user)
     if form.is_valid():
         try:

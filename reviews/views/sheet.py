@@ -57,8 +57,12 @@ def sheet_transition(request, pk, action):
         step = require(request.user, sheet, action)
     except ActionForbidden as error:
         return forbidden(request, str(error))
-    except WorkflowError as error:
-        messages.error(request, str(error))
+    except WorkflowError as refusal:
+        message = str(refusal)
+        if request.method == "POST" and request.POST.get("version") != str(sheet.version):
+            # A second click on a page that is already out of date: say so, not "not possible".
+            message = str(StaleVersion())
+        messages.error(request, message)
         return redirect("sheet_detail", pk=sheet.pk)
 
     extra = {"signer": request.user} if issubclass(form_class, SignForm) else {}

@@ -4,7 +4,9 @@ answers, HR's SMART checklist. Per-goal forms post with htmx and answer with the
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from goalsapp.selectors import get_sheet_for_user
 
@@ -34,6 +36,8 @@ def _refusal(request, sheet, action):
         return forbidden(request, str(error))
     except WorkflowError as error:
         messages.error(request, str(error))
+        if request.htmx:  # a row form must not swap a whole page into itself
+            return HttpResponseClientRedirect(reverse("sheet_detail", args=[sheet.pk]))
         return redirect("sheet_detail", pk=sheet.pk)
     return None
 

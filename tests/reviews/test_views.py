@@ -1,0 +1,953 @@
+"""The workflow pages through Django's test client: every role's pages render and do their job.
+
+The helpers at the top read a response the way a person (or a browser) would: the text of an
+element, the error shown next to a field, the values a form would submit. test_permissions.py
+and test_bad_input.py use them too.
+"""
+
+import datetime
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.test.html import Element, parse_html
+from django.urls import reverse
+
+from goalsapp.models import Competency, Goal, GoalSheet, SheetState
+from reviews import services
+from reviews.models import GoalAnswer, ReviewEvent, Signature, SmartCheck
+from tests.factories import (
+    DEMO_PASSWORD,
+    EmployeeFactory,
+    GoalFactory,
+    GoalSheetFactory,
+    ReviewPeriodFactory,
+)
+from tests.workflow_helpers import SUMMARY
+
+pytestmark = pytest.mark.django_db
+
+S = SheetState
+HTMX = {"HTTP_HX_REQUEST": "true"}
+ACKNOWLEDGEMENT = (
+    "I acknowledge that I discussed this performance feedback with my supervisor. "
+    "My signature does not mean that I agree or disagree with this appraisal."
+)
+CHANGED_MEANWHILE = "changed meanwhile"
+
+
+# Reading pages as a person would ----------------------------------------------------------------
+
+
+def login(client, persona) -> None:
+    """Signs a persona in: an Employee through their user, the admin (a User) directly."""
+    client.force_login(getattr(persona, "user", persona))
+
+
+def page(response) -> Element:
+    return parse_html(response.content.decode())
+
+
+def elements(node, **attrs) -> list[Element]:
+    """`node` and the elements under it whose attributes equal `attrs` (data_testid means
+    data-testid), in document order."""
+    wanted = {name.replace("_", "-"): value for name, value in attrs.items()}
+    found = []
+    if node.name and all(dict(node.attributes).get(k) == v for k, v in wanted.items()):
+        found.append(node)
+    for child in node.children:
+        if isinstance(child, Element):
+            found += elements(child, **attrs)
+    return found
+
+
+def text_of(node) -> str:
+    parts = [child if isinstance(child, str) else text_of(child) for child in node.children]
+    return re.sub(r"\s+", " ", " ".join(parts)).strip()
+
+
+def texts(response, **attrs) -> list[str]:
+    return [text_of(element) for element in elements(page(response), **attrs)]
+
+
+def by_testid(response, name: str) -> str:
+    """The text of the element(s) marked data-testid=`name`, joined."""
+    return " ".join(texts(response, data_testid=name))
+
+
+def field_error(response, field_id: str) -> str:
+    """The error shown under the field with HTML id `field_id` (crispy's "<id>_error" block)."""
+    return " ".join(texts(response, id=f"{field_id}_error"))
+
+
+def alerts(response) -> str:
+    """The flash messages at the top of the page."""
+    return " ".join(texts(response, role="alert"))
+
+
+def sheet_links(response) -> set[int]:
+    """The sheets a list page links to."""
+    return {int(pk) for pk in re.findall(r'href="/sheets/(\d+)/"', response.content.decode())}
+
+
+class _FormReader(HTMLParser):
+    """Collects, per <form>, the name/value pairs a browser would submit (no submit buttons);
+    fields outside any form (an htmx fragment) go to `loose`."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[tuple[dict, list]] = []
+        self.loose: list[tuple[str, str]] = []
+        self._fields = self.loose
+        self._textarea: list | None = None
+        self._select: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._fields = []
+            self.forms.append((attrs, self._fields))
+        elif tag == "input" and "name" in attrs:
+            kind = attrs.get("type", "text")
+            if kind in ("submit", "button", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self._fields.append((attrs["name"], attrs.get("value") or "on"))
+                return
+            self._fields.append((attrs["name"], attrs.get("value") or ""))
+        elif tag == "textarea":
+            self._textarea = [attrs.get("name"), ""]
+        elif tag == "select":
+            self._select = {"name": attrs.get("name"), "first": None, "chosen": None}
+        elif tag == "option" and self._select is not None:
+            value = attrs.get("value", "")
+            if self._select["first"] is None:
+                self._select["first"] = value
+            if "selected" in attrs:
+                self._select["chosen"] = value
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._fields = self.loose
+        elif tag == "textarea" and self._textarea is not None:
+            name, value = self._textarea
+            # Browsers drop the one newline that follows <textarea>.
+            self._fields.append((name, value[1:] if value.startswith("\n") else value))
+            self._textarea = None
+        elif tag == "select" and self._select is not None:
+            chosen = self._select["chosen"]
+            self._fields.append(
+                (
+                    self._select["name"],
+                    chosen if chosen is not None else self._select["first"] or "",
+                )
+            )
+            self._select = None
+
+
+def form_values(response, *, form_id: str | None = None, having: str | None = None) -> dict:
+    """What a browser would submit from the form with id `form_id`, or from the first form that
+    has a field named `having`; for an htmx fragment (no form) the fields it carries."""
+    reader = _FormReader()
+    reader.feed(response.content.decode())
+    if form_id is None and having is None:
+        return dict(reader.loose)
+    for attrs, fields in reader.forms:
+        if (form_id and attrs.get("id") == form_id) or (having and having in dict(fields)):
+            return dict(fields)
+    raise AssertionError(f"No form with id={form_id!r} or a field {having!r} on the page.")
+
+
+def without_csrf(values: dict) -> dict:
+    return {name: value for name, value in values.items() if name != "csrfmiddlewaretoken"}
+
+
+def fresh(sheet) -> GoalSheet:
+    return GoalSheet.objects.get(pk=sheet.pk)
+
+
+def goal_texts(sheet) -> list[str]:
+    return list(
+        Goal.objects.filter(sheet=sheet).order_by("position").values_list("text", flat=True)
+    )
+
+
+def live_signatures(sheet):
+    return Signature.objects.filter(sheet=sheet, voided_at__isnull=True)
+
+
+def editor(client, sheet) -> dict:
+    """Opens the goal editor and returns what its form would submit as it stands."""
+    response = client.get(reverse("sheet_edit", args=[sheet.pk]))
+    assert response.status_code == 200
+    return without_csrf(form_values(response, form_id="goal-editor"))
+
+
+def confirm(client, sheet, action: str, **values):
+    """Opens a transition's confirmation page, fills `values` in, and submits it."""
+    url = reverse("sheet_transition", args=[sheet.pk, action])
+    response = client.get(url)
+    assert response.status_code == 200, alerts(response)
+    return client.post(url, {**without_csrf(form_values(response, having="version")), **values})
+
+
+def complete_summary(sheet) -> GoalSheet:
+    sheet = fresh(sheet)
+    services.sheet_save_summary(
+        sheet_id=sheet.pk,
+        actor=sheet.employee.supervisor.user,
+        version=sheet.version,
+        values=SUMMARY,
+    )
+    return fresh(sheet)
+
+
+def state_badge(response) -> str:
+    return " ".join(
+        text_of(e)
+        for e in elements(page(response))
+        if (dict(e.attributes).get("class") or "").startswith("badge state-")
+    )
+
+
+# Signing in -------------------------------------------------------------------------------------
+
+
+def test_login_page_signs_a_person_in_and_lands_on_their_inbox(client, employee):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "Sign in to Goalpost" in text_of(page(response))
+
+    response = client.post(
+        reverse("login"), {"username": "emma", "password": DEMO_PASSWORD}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("inbox")
+    assert by_testid(response, "signed-in-as") == "Emma Ellis"
+    assert "Waiting on me" in text_of(page(response))
+
+
+def test_login_with_a_wrong_password_says_so(client, employee):
+    response = client.post(reverse("login"), {"username": "emma", "password": "nope"})
+
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in text_of(page(response))
+    assert "_auth_user_id" not in client.session
+
+
+def test_anonymous_visitor_is_sent_to_login_and_back_afterwards(client, sheet):
+    detail = reverse("sheet_detail", args=[sheet.pk])
+    response = client.get(detail)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={detail}"
+
+    response = client.post(
+        response.url, {"username": "emma", "password": DEMO_PASSWORD, "next": detail}
+    )
+    assert response.status_code == 302
+    assert response.url == detail
+
+
+# Lists: the inbox, the sheet list, the team page ------------------------------------------------
+
+
+@pytest.fixture
+def sheet_in(period, advance):
+    """A new sheet with one valid goal for `employee`, moved on to `state` through the services."""
+
+    def make(employee, state=S.DRAFTING, *, in_period=None):
+        new_sheet = GoalSheetFactory(employee=employee, period=in_period or period)
+        GoalFactory(sheet=new_sheet)
+        return advance(new_sheet, state)
+
+    return make
+
+
+@pytest.fixture
+def office(sheet, supervisor, manager, other_employee, hr, sheet_in):
+    """Sam's team with a sheet in every state that waits on someone, plus Otto's Oliver."""
+    return {
+        "emma_drafting": sheet,
+        "eve_employee_review": sheet_in(
+            EmployeeFactory(full_name="Eve Evans", supervisor=supervisor), S.EMPLOYEE_REVIEW
+        ),
+        "sid_supervisor_signature": sheet_in(
+            EmployeeFactory(full_name="Sid Simms", supervisor=supervisor), S.SUPERVISOR_SIGNATURE
+        ),
+        "ivy_employee_signature": sheet_in(
+            EmployeeFactory(full_name="Ivy Irwin", supervisor=supervisor), S.EMPLOYEE_SIGNATURE
+        ),
+        "hal_hr_review": sheet_in(
+            EmployeeFactory(full_name="Hal Hayes", supervisor=supervisor), S.HR_REVIEW
+        ),
+        "oliver_drafting": sheet_in(other_employee, S.DRAFTING),
+    }
+
+
+@pytest.mark.parametrize(
+    "persona, expected",
+    [
+        ("supervisor", {"emma_drafting", "sid_supervisor_signature"}),
+        ("hr", {"hal_hr_review"}),
+        ("other_supervisor", {"oliver_drafting"}),
+        ("employee", set()),
+        ("manager", set()),
+        ("other_employee", set()),
+    ],
+)
+def test_inbox_lists_exactly_the_sheets_waiting_on_that_person(
+    client, request, office, persona, expected
+):
+    login(client, request.getfixturevalue(persona))
+
+    response = client.get(reverse("inbox"))
+
+    assert response.status_code == 200
+    assert sheet_links(response) == {office[name].pk for name in expected}
+    if not expected:
+        assert "Nothing is waiting on you" in text_of(page(response))
+
+
+@pytest.mark.parametrize("name", ["eve_employee_review", "ivy_employee_signature"])
+def test_inbox_shows_an_employee_the_sheet_they_must_answer_or_sign(client, office, name):
+    login(client, office[name].employee)
+
+    response = client.get(reverse("inbox"))
+
+    assert sheet_links(response) == {office[name].pk}
+    assert office[name].employee_name in text_of(page(response))
+
+
+def test_inbox_follows_the_sheet_from_supervisor_to_employee(
+    client, sheet, supervisor, employee, advance
+):
+    login(client, employee)
+    assert sheet_links(client.get(reverse("inbox"))) == set()
+
+    advance(sheet, S.EMPLOYEE_REVIEW)
+
+    assert sheet_links(client.get(reverse("inbox"))) == {sheet.pk}
+    login(client, supervisor)
+    assert sheet_links(client.get(reverse("inbox"))) == set()
+
+
+def test_sheet_list_filters_by_period_and_state(client, office, supervisor, employee, sheet_in):
+    last_year = ReviewPeriodFactory(
+        name="2026", starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 12, 31)
+    )
+    emma_2026 = sheet_in(employee, S.SIGNED, in_period=last_year)
+    team_2027 = {office[name].pk for name in office if name != "oliver_drafting"}
+    login(client, supervisor)
+
+    everything = client.get(reverse("sheet_list"))
+    by_period = client.get(reverse("sheet_list"), {"period": last_year.pk})
+    by_state = client.get(reverse("sheet_list"), {"state": S.DRAFTING})
+    both = client.get(
+        reverse("sheet_list"),
+        {"period": office["eve_employee_review"].period_id, "state": S.EMPLOYEE_REVIEW},
+    )
+    nothing = client.get(reverse("sheet_list"), {"period": last_year.pk, "state": S.DRAFTING})
+
+    assert sheet_links(everything) == team_2027 | {emma_2026.pk}  # never Otto's Oliver
+    assert sheet_links(by_period) == {emma_2026.pk}
+    assert sheet_links(by_state) == {office["emma_drafting"].pk}
+    assert sheet_links(both) == {office["eve_employee_review"].pk}
+    assert sheet_links(nothing) == set()
+    assert "No sheet matches." in text_of(page(nothing))
+    # The filter form remembers what was chosen.
+    assert form_values(both, having="state") == {
+        "period": str(office["eve_employee_review"].period_id),
+        "state": S.EMPLOYEE_REVIEW,
+    }
+
+
+def test_team_page_lists_the_direct_reports_and_their_sheets(client, sheet, supervisor):
+    EmployeeFactory(full_name="Nora Newman", supervisor=supervisor)
+    login(client, supervisor)
+
+    response = client.get(reverse("team"))
+
+    assert response.status_code == 200
+    table = " ".join(texts(response, **{"class": "align-middle table"}))
+    assert "Emma Ellis Collections Specialist Northeast Drafting" in table
+    assert "Nora Newman" in table and "No sheet yet" in table
+    assert sheet_links(response) == {sheet.pk}
+
+
+def test_starting_a_sheet_from_the_team_page_opens_its_editor(client, supervisor, period):
+    nora = EmployeeFactory(full_name="Nora Newman", supervisor=supervisor)
+    login(client, supervisor)
+    start = form_values(client.get(reverse("team")), having="employee")
+
+    response = client.post(
+        reverse("sheet_start"), {**start, "employee": nora.pk, "period": period.pk}, follow=True
+    )
+
+    new_sheet = GoalSheet.objects.get(employee=nora, period=period)
+    assert response.redirect_chain == [(reverse("sheet_edit", args=[new_sheet.pk]), 302)]
+    assert "Started a goal sheet for Nora Newman." in alerts(response)
+    assert new_sheet.state == S.DRAFTING
+    event = ReviewEvent.objects.get(sheet=new_sheet)
+    assert (event.action, event.actor) == ("start", supervisor.user)
+
+
+def test_starting_a_second_sheet_for_the_same_period_shows_the_error_by_the_employee_field(
+    client, sheet, supervisor, employee, period
+):
+    login(client, supervisor)
+
+    response = client.post(reverse("sheet_start"), {"employee": employee.pk, "period": period.pk})
+
+    assert response.status_code == 200
+    assert field_error(response, "id_employee") == "Emma Ellis already has a sheet for 2027."
+    assert GoalSheet.objects.filter(employee=employee, period=period).count() == 1
+
+
+def test_hr_queue_lists_sheets_waiting_for_hr_review(client, office, hr):
+    login(client, hr)
+
+    response = client.get(reverse("hr_queue"))
+
+    assert response.status_code == 200
+    assert sheet_links(response) == {office["hal_hr_review"].pk}
+
+
+# The goal editor --------------------------------------------------------------------------------
+
+
+def test_goal_editor_shows_a_row_per_goal_in_order(client, sheet, supervisor):
+    login(client, supervisor)
+
+    response = client.get(reverse("sheet_edit", args=[sheet.pk]))
+
+    assert response.status_code == 200
+    assert len(elements(page(response), data_testid="goal-row")) == 2
+    values = form_values(response, form_id="goal-editor")
+    assert values["goals-TOTAL_FORMS"] == "2"
+    assert [values["goals-0-text"], values["goals-1-text"]] == goal_texts(sheet)
+    assert values["goals-0-target"] == "45.00" and values["goals-0-due_on"] == "2027-06-30"
+    assert values["version"] == str(sheet.version)
+
+
+def test_new_row_endpoint_returns_the_next_row_and_an_out_of_band_total(client, sheet, supervisor):
+    login(client, supervisor)
+
+    response = client.get(reverse("goal_row", args=[sheet.pk]), {"goals-TOTAL_FORMS": "2"}, **HTMX)
+
+    assert response.status_code == 200
+    assert b"<html" not in response.content  # a fragment for htmx to append, not a page
+    assert len(elements(page(response), data_testid="goal-row")) == 1
+    row = form_values(response)
+    assert "goals-2-text" in row and "goals-2-DELETE" not in row  # unticked
+    assert "goals-1-text" not in row
+    [total] = elements(page(response), name="goals-TOTAL_FORMS")
+    assert dict(total.attributes)["hx-swap-oob"] == "true"
+    assert row["goals-TOTAL_FORMS"] == "3"
+
+
+def test_saving_the_editor_creates_updates_deletes_and_reorders_goals(client, sheet, supervisor):
+    first, second = Goal.objects.filter(sheet=sheet).order_by("position")
+    login(client, supervisor)
+    values = editor(client, sheet)
+    new_row = form_values(
+        client.get(
+            reverse("goal_row", args=[sheet.pk]),
+            {"goals-TOTAL_FORMS": values["goals-TOTAL_FORMS"]},
+            **HTMX,
+        )
+    )
+    competency = Competency.objects.get(name="Quality Assurance")
+    values |= new_row | {
+        "goals-0-text": "Reduce DSO on the assigned portfolio to 44 days by June 30, 2027.",
+        "goals-0-target": "44",
+        "goals-0-ORDER": "2",
+        "goals-1-DELETE": "on",
+        "goals-2-competency": str(competency.pk),
+        "goals-2-text": "Resolve 95% of billing disputes within 10 business days.",
+        "goals-2-measure_kind": "percent",
+        "goals-2-target": "95",
+        "goals-2-due_on": "2027-09-30",
+        "goals-2-ORDER": "1",
+        "save": "",
+    }
+
+    response = client.post(reverse("sheet_edit", args=[sheet.pk]), values, follow=True)
+
+    assert response.redirect_chain == [(reverse("sheet_edit", args=[sheet.pk]), 302)]
+    assert "Goals saved." in alerts(response)
+    assert goal_texts(sheet) == [
+        "Resolve 95% of billing disputes within 10 business days.",
+        "Reduce DSO on the assigned portfolio to 44 days by June 30, 2027.",
+    ]
+    assert not Goal.objects.filter(pk=second.pk).exists()
+    first.refresh_from_db()
+    assert (first.pk, str(first.target), first.position) == (first.pk, "44.00", 2)
+    assert fresh(sheet).version == sheet.version + 1
+    # The editor shows the new order.
+    shown = form_values(response, form_id="goal-editor")
+    assert shown["goals-0-text"].startswith("Resolve 95%")
+    assert shown["goals-1-goal_id"] == str(first.pk)
+
+
+def test_save_and_send_goes_through_the_confirmation_page(client, sheet, supervisor, employee):
+    login(client, supervisor)
+
+    response = client.post(
+        reverse("sheet_edit", args=[sheet.pk]), {**editor(client, sheet), "send": ""}
+    )
+
+    confirmation = reverse("sheet_transition", args=[sheet.pk, "send_to_employee"])
+    assert response.status_code == 302 and response.url == confirmation
+    assert fresh(sheet).state == S.DRAFTING  # nothing is sent before the user confirms
+    page_text = text_of(page(client.get(confirmation)))
+    assert "Emma Ellis will be asked to answer each of the 2 goals" in page_text
+
+    response = confirm(client, sheet, "send_to_employee", note="Let's talk on Monday.")
+
+    assert response.status_code == 302 and response.url == reverse("sheet_detail", args=[sheet.pk])
+    assert fresh(sheet).state == S.EMPLOYEE_REVIEW
+    event = ReviewEvent.objects.get(sheet=sheet, action="send_to_employee")
+    assert (event.actor, event.from_state, event.to_state, event.note) == (
+        supervisor.user,
+        S.DRAFTING,
+        S.EMPLOYEE_REVIEW,
+        "Let's talk on Monday.",
+    )
+    detail = client.get(response.url)
+    assert "Sent to the employee for their answers." in alerts(detail)
+    assert state_badge(detail) == "Employee review"
+    assert "Sam Sutton sent the goals to the employee" in by_testid(detail, "timeline")
+
+
+# The employee's answers -------------------------------------------------------------------------
+
+
+def test_answers_page_has_a_row_per_goal(client, sheet, employee, advance):
+    advance(sheet, S.EMPLOYEE_REVIEW)
+    login(client, employee)
+
+    response = client.get(reverse("sheet_answers", args=[sheet.pk]))
+
+    assert response.status_code == 200
+    assert len(elements(page(response), data_testid="answer-row")) == 2
+
+
+def test_an_answer_posted_with_htmx_returns_its_row(client, sheet, employee, advance):
+    advance(sheet, S.EMPLOYEE_REVIEW)
+    goal = sheet.goals.order_by("position").first()
+    login(client, employee)
+
+    response = client.post(
+        reverse("goal_answer", args=[sheet.pk, goal.pk]),
+        {f"goal-{goal.pk}-answer": "okay", f"goal-{goal.pk}-comment": ""},
+        **HTMX,
+    )
+
+    assert response.status_code == 200
+    assert b"<html" not in response.content
+    [row] = elements(page(response), data_testid="answer-row")
+    assert dict(row.attributes)["id"] == f"answer-{goal.pk}"
+    assert "Saved." in text_of(row)
+    ticked = form_values(response, having=f"goal-{goal.pk}-comment")
+    assert ticked[f"goal-{goal.pk}-answer"] == "okay"  # the radio stays ticked
+    answer = GoalAnswer.objects.get(goal=goal)
+    assert (answer.answer, answer.answered_by) == ("okay", employee.user)
+
+
+def test_an_answer_posted_without_htmx_redirects_back_with_a_message(
+    client, sheet, employee, advance
+):
+    advance(sheet, S.EMPLOYEE_REVIEW)
+    goal = sheet.goals.order_by("position").first()
+    login(client, employee)
+
+    response = client.post(
+        reverse("goal_answer", args=[sheet.pk, goal.pk]),
+        {f"goal-{goal.pk}-answer": "okay"},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(reverse("sheet_answers", args=[sheet.pk]), 302)]
+    assert "Answer saved." in alerts(response)
+    assert GoalAnswer.objects.filter(goal=goal, answer="okay").exists()
+
+
+def test_a_flagged_goal_sends_the_sheet_back_and_the_editor_requires_a_reply(
+    client, sheet, supervisor, employee, advance
+):
+    advance(sheet, S.EMPLOYEE_REVIEW)
+    flagged, fine = sheet.goals.order_by("position")
+    login(client, employee)
+    client.post(
+        reverse("goal_answer", args=[sheet.pk, flagged.pk]),
+        {
+            f"goal-{flagged.pk}-answer": "needs_clarification",
+            f"goal-{flagged.pk}-comment": "Does a partial payment count?",
+        },
+        **HTMX,
+    )
+    client.post(
+        reverse("goal_answer", args=[sheet.pk, fine.pk]), {f"goal-{fine.pk}-answer": "okay"}, **HTMX
+    )
+
+    response = confirm(client, sheet, "submit_answers")
+
+    assert response.status_code == 302
+    assert fresh(sheet).state == S.DRAFTING
+    event = ReviewEvent.objects.get(sheet=sheet, action="submit_answers")
+    assert (event.actor, event.to_state, event.note) == (
+        employee.user,
+        S.DRAFTING,
+        "1 goal(s) need clarification.",
+    )
+
+    login(client, supervisor)
+    editor_page = client.get(reverse("sheet_edit", args=[sheet.pk]))
+    clarification = by_testid(editor_page, "clarification")
+    assert "Emma Ellis asked for clarification" in clarification
+    assert "Does a partial payment count?" in clarification
+
+    values = editor(client, sheet)
+    refused = client.post(reverse("sheet_edit", args=[sheet.pk]), {**values, "send": ""})
+
+    assert refused.status_code == 200
+    assert field_error(refused, "id_goals-0-reply") == (
+        "Reply to the employee's request for clarification."
+    )
+    assert "Nothing was saved" in alerts(refused)
+    assert fresh(sheet).state == S.DRAFTING
+
+    reply = "Yes: any payment that brings the account current counts."
+    response = client.post(
+        reverse("sheet_edit", args=[sheet.pk]), {**values, "goals-0-reply": reply, "send": ""}
+    )
+    assert response.status_code == 302
+    assert confirm(client, sheet, "send_to_employee").status_code == 302
+    assert fresh(sheet).state == S.EMPLOYEE_REVIEW
+    assert GoalAnswer.objects.get(goal=flagged, round=1).reply == reply
+
+    # The employee sees the reply beside their question in the next round.
+    login(client, employee)
+    answers = text_of(page(client.get(reverse("sheet_answers", args=[sheet.pk]))))
+    assert f"Supervisor's reply: “{reply}”" in answers
+
+
+# Summary and signatures -------------------------------------------------------------------------
+
+
+def test_summary_then_sign_moves_the_sheet_to_the_employee(client, sheet, supervisor, advance):
+    advance(sheet, S.SUPERVISOR_SIGNATURE)
+    login(client, supervisor)
+    summary_url = reverse("sheet_summary", args=[sheet.pk])
+    values = without_csrf(form_values(client.get(summary_url), having="version"))
+
+    response = client.post(summary_url, {**values, **SUMMARY, "sign": ""})
+
+    sign_url = reverse("sheet_transition", args=[sheet.pk, "sign_supervisor"])
+    assert response.status_code == 302 and response.url == sign_url
+    assert fresh(sheet).action_plans == SUMMARY["action_plans"]
+
+    response = confirm(client, sheet, "sign_supervisor", typed_name="Sam Sutton")
+
+    assert response.status_code == 302
+    assert fresh(sheet).state == S.EMPLOYEE_SIGNATURE
+    [signature] = live_signatures(sheet)
+    assert (signature.role, signature.signer, signature.typed_name) == (
+        "supervisor",
+        supervisor.user,
+        "Sam Sutton",
+    )
+    detail = client.get(response.url)
+    assert "Signed. The sheet now waits on the employee." in alerts(detail)
+    assert "Supervisor: Sam Sutton" in by_testid(detail, "signatures")
+    assert SUMMARY["milestones"] in text_of(page(detail))
+
+
+def test_employee_sign_page_shows_the_acknowledgement_from_the_paper_form(
+    client, sheet, employee, advance
+):
+    advance(sheet, S.EMPLOYEE_SIGNATURE)
+    login(client, employee)
+
+    response = client.get(reverse("sheet_transition", args=[sheet.pk, "sign_employee"]))
+
+    assert response.status_code == 200
+    assert by_testid(response, "acknowledgement") == ACKNOWLEDGEMENT
+
+    response = confirm(client, sheet, "sign_employee", typed_name="Emma Ellis", acknowledged="on")
+
+    assert response.status_code == 302
+    assert fresh(sheet).state == S.HR_REVIEW
+    assert live_signatures(sheet).filter(role="employee", signer=employee.user).exists()
+
+
+# HR's review ------------------------------------------------------------------------------------
+
+
+def test_hr_saves_a_smart_check_per_goal_with_htmx(client, sheet, hr, advance):
+    advance(sheet, S.HR_REVIEW)
+    passing, failing = sheet.goals.order_by("position")
+    login(client, hr)
+    assert (
+        len(
+            elements(
+                page(client.get(reverse("sheet_smart", args=[sheet.pk]))), data_testid="smart-row"
+            )
+        )
+        == 2
+    )
+    all_five = {f"goal-{passing.pk}-{name}": "on" for name in SmartCheck.CRITERIA}
+
+    response = client.post(reverse("goal_smart", args=[sheet.pk, passing.pk]), all_five, **HTMX)
+
+    assert response.status_code == 200 and b"<html" not in response.content
+    [row] = elements(page(response), data_testid="smart-row")
+    assert "Passes SMART · saved" in text_of(row)
+    assert SmartCheck.objects.get(goal=passing).passes
+
+    response = client.post(
+        reverse("goal_smart", args=[sheet.pk, failing.pk]),
+        {
+            f"goal-{failing.pk}-specific": "on",
+            f"goal-{failing.pk}-note": "What counts as collected?",
+        },
+        **HTMX,
+    )
+
+    assert "Fails: measurable, achievable, relevant, time_bound" in text_of(page(response))
+    check = SmartCheck.objects.get(goal=failing)
+    assert (check.passes, check.note, check.checked_by) == (
+        False,
+        "What counts as collected?",
+        hr.user,
+    )
+
+
+def test_hr_return_with_a_note_voids_the_signatures(client, sheet, hr, advance):
+    advance(sheet, S.HR_REVIEW)
+    login(client, hr)
+
+    response = confirm(client, sheet, "return_to_supervisor", note="Goal 2 needs a baseline.")
+
+    assert response.status_code == 302
+    assert fresh(sheet).state == S.DRAFTING
+    assert not live_signatures(sheet).exists()
+    detail = client.get(response.url)
+    assert "Returned to the supervisor; all signatures were voided." in alerts(detail)
+    signatures = by_testid(detail, "signatures")
+    assert "Not signed yet." in signatures
+    voided = text_of(page(detail))
+    assert "2 voided signatures" in voided
+    assert "Supervisor: Sam Sutton" in voided and "Employee: Emma Ellis" in voided
+    assert "Returned to the supervisor by HR." in voided
+    assert "Hana Hughes returned the sheet to the supervisor" in by_testid(detail, "timeline")
+    assert "Goal 2 needs a baseline." in by_testid(detail, "timeline")
+
+
+def test_hr_sign_locks_the_sheet(client, sheet, supervisor, hr, advance):
+    advance(sheet, S.HR_REVIEW)
+    login(client, hr)
+    for goal in sheet.goals.all():
+        client.post(
+            reverse("goal_smart", args=[sheet.pk, goal.pk]),
+            {f"goal-{goal.pk}-{name}": "on" for name in SmartCheck.CRITERIA},
+            **HTMX,
+        )
+
+    response = confirm(client, sheet, "sign_hr", typed_name="Hana Hughes")
+
+    assert response.status_code == 302
+    detail = client.get(response.url)
+    assert "Signed for HR. The sheet is final and locked." in alerts(detail)
+    assert state_badge(detail) == "Signed"
+    [signatures] = elements(page(detail), data_testid="signatures")
+    assert [text_of(li).split(":")[0] for li in elements(signatures) if li.name == "li"] == [
+        "Supervisor",
+        "Employee",
+        "Human Resources",
+    ]
+    assert "Signed and locked on" in text_of(page(detail))
+    assert fresh(sheet).is_locked
+    assert not elements(page(detail), data_testid="actions")  # nothing left to do
+
+    # The editor is gone for good: the supervisor is sent back to the sheet with the reason.
+    before = goal_texts(sheet)
+    login(client, supervisor)
+    response = client.get(reverse("sheet_edit", args=[sheet.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("sheet_detail", args=[sheet.pk]), 302)]
+    assert "“Edit goals” is not possible now" in alerts(response)
+    response = client.post(
+        reverse("sheet_edit", args=[sheet.pk]),
+        {"version": fresh(sheet).version, "goals-TOTAL_FORMS": "0", "goals-INITIAL_FORMS": "0"},
+    )
+    assert response.status_code == 302
+    assert goal_texts(sheet) == before
+
+
+def test_timeline_shows_each_event_with_the_actors_name(client, sheet, manager, advance):
+    advance(sheet, S.HR_REVIEW)
+    login(client, manager)
+
+    timeline = client.get(reverse("sheet_detail", args=[sheet.pk]))
+
+    [ol] = elements(page(timeline), data_testid="timeline")
+    entries = [text_of(li) for li in elements(ol) if li.name == "li"]
+    expected = [
+        "Sam Sutton sent the goals to the employee",
+        "Emma Ellis submitted answers",
+        "Sam Sutton signed as supervisor",
+        "Emma Ellis signed as employee",
+    ]
+    assert [any(words in entry for entry in entries) for words in expected] == [True] * 4
+    positions = [next(i for i, entry in enumerate(entries) if words in entry) for words in expected]
+    assert positions == sorted(positions)  # oldest first
+
+
+# Concurrency: stale versions and double clicks --------------------------------------------------
+
+
+def test_a_save_from_a_stale_editor_is_refused_and_loses_nothing(client, sheet, supervisor):
+    login(client, supervisor)
+    loaded = editor(client, sheet)  # version N
+    first_save = "Reduce DSO on the assigned portfolio to 44 days by June 30, 2027."
+    client.post(
+        reverse("sheet_edit", args=[sheet.pk]), {**loaded, "goals-0-text": first_save, "save": ""}
+    )
+    assert fresh(sheet).version == int(loaded["version"]) + 1
+
+    response = client.post(
+        reverse("sheet_edit", args=[sheet.pk]),
+        {**loaded, "goals-0-text": "An edit from the stale tab.", "save": ""},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(reverse("sheet_edit", args=[sheet.pk]), 302)]
+    assert CHANGED_MEANWHILE in alerts(response)
+    assert goal_texts(sheet)[0] == first_save
+    assert fresh(sheet).version == int(loaded["version"]) + 1
+    assert form_values(response, form_id="goal-editor")["goals-0-text"] == first_save
+
+
+def test_signing_from_a_page_opened_before_the_summary_changed_is_refused(
+    client, sheet, supervisor, advance
+):
+    advance(sheet, S.SUPERVISOR_SIGNATURE)
+    complete_summary(sheet)
+    login(client, supervisor)
+    url = reverse("sheet_transition", args=[sheet.pk, "sign_supervisor"])
+    values = {
+        **without_csrf(form_values(client.get(url), having="version")),
+        "typed_name": "Sam Sutton",
+    }
+    summary_url = reverse("sheet_summary", args=[sheet.pk])
+    client.post(
+        summary_url,
+        {
+            **without_csrf(form_values(client.get(summary_url), having="version")),
+            "milestones": "Monthly check-ins.",
+        },
+    )
+
+    response = client.post(url, values, follow=True)
+
+    assert CHANGED_MEANWHILE in alerts(response)
+    assert not live_signatures(sheet).exists()
+    assert fresh(sheet).state == S.SUPERVISOR_SIGNATURE
+
+
+def _pass_every_goal(sheet, hr):
+    for goal in sheet.goals.all():
+        services.goal_smart_check(
+            goal_id=goal.pk,
+            actor=hr.user,
+            verdicts=dict.fromkeys(SmartCheck.CRITERIA, True),
+            note="",
+        )
+
+
+@pytest.mark.parametrize(
+    "action, state, persona, signed",
+    [
+        ("sign_supervisor", S.SUPERVISOR_SIGNATURE, "supervisor", {"typed_name": "Sam Sutton"}),
+        (
+            "sign_employee",
+            S.EMPLOYEE_SIGNATURE,
+            "employee",
+            {"typed_name": "Emma Ellis", "acknowledged": "on"},
+        ),
+        ("sign_hr", S.HR_REVIEW, "hr", {"typed_name": "Hana Hughes"}),
+    ],
+    ids=["supervisor", "employee", "hr"],
+)
+def test_a_double_click_on_sign_signs_once(
+    client, request, sheet, hr, advance, action, state, persona, signed
+):
+    advance(sheet, state)
+    if state == S.SUPERVISOR_SIGNATURE:
+        complete_summary(sheet)
+    if state == S.HR_REVIEW:
+        _pass_every_goal(sheet, hr)
+    signer = request.getfixturevalue(persona)
+    login(client, signer)
+    url = reverse("sheet_transition", args=[sheet.pk, action])
+    values = {**without_csrf(form_values(client.get(url), having="version")), **signed}
+
+    first = client.post(url, values)
+    second = client.post(url, values, follow=True)
+
+    assert first.status_code == 302
+    assert live_signatures(sheet).filter(signer=signer.user).count() == 1
+    # The second click carried an old version: it is told so, not that the action is impossible.
+    assert CHANGED_MEANWHILE in alerts(second)
+
+
+# Query counts do not grow with the data ---------------------------------------------------------
+# One bound per page, the same whatever the number of sheets or goals: session, user, roles,
+# the visibility policy, then a fixed number of queries for the page itself.
+INBOX_QUERIES = 8
+SHEET_LIST_QUERIES = 9
+SHEET_PAGE_QUERIES = 10
+
+
+@pytest.mark.parametrize("sheet_count", [2, 10])
+def test_inbox_and_sheet_list_queries_do_not_grow_with_the_sheets(
+    client, supervisor, period, sheet_count, django_assert_max_num_queries
+):
+    for _ in range(sheet_count):
+        GoalFactory(
+            sheet=GoalSheetFactory(employee=EmployeeFactory(supervisor=supervisor), period=period)
+        )
+    login(client, supervisor)
+
+    with django_assert_max_num_queries(INBOX_QUERIES):
+        inbox = client.get(reverse("inbox"))
+    with django_assert_max_num_queries(SHEET_LIST_QUERIES):
+        listed = client.get(reverse("sheet_list"))
+
+    assert len(sheet_links(inbox)) == len(sheet_links(listed)) == sheet_count
+
+
+@pytest.mark.parametrize("goal_count", [2, 20])
+def test_sheet_page_queries_do_not_grow_with_the_goals(
+    client, employee, period, hr, advance, goal_count, django_assert_max_num_queries
+):
+    sheet = GoalSheetFactory(employee=employee, period=period)
+    GoalFactory.create_batch(goal_count, sheet=sheet)
+    advance(sheet, S.HR_REVIEW)
+    _pass_every_goal(sheet, hr)
+    login(client, hr)
+
+    with django_assert_max_num_queries(SHEET_PAGE_QUERIES):
+        response = client.get(reverse("sheet_detail", args=[sheet.pk]))
+
+    cards = [
+        e
+        for e in elements(page(response))
+        if e.name == "li" and (dict(e.attributes).get("id") or "").startswith("goal-")
+    ]
+    assert len(cards) == goal_count
