@@ -12,11 +12,25 @@ from goalsapp.models import LONG_TEXT_MAX, Goal, GoalSheet, SheetState, refuse_i
 from .workflow import EVENT_WORDS
 
 
-def _sheet_of_goal(goal_id):
-    return Goal.objects.filter(pk=goal_id).values("sheet_id")[:1]
+class PartOfSignedGoal(models.Model):
+    """A row about one goal that becomes part of the signed record: frozen once it is locked."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        refuse_if_sheet_locked(self._sheet_id())
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        refuse_if_sheet_locked(self._sheet_id())
+        return super().delete(*args, **kwargs)
+
+    def _sheet_id(self):
+        return Goal.objects.filter(pk=self.goal_id).values("sheet_id")[:1]
 
 
-class GoalAnswer(models.Model):
+class GoalAnswer(PartOfSignedGoal):
     """The employee's answer to one goal in one round, and the supervisor's reply to it."""
 
     class Answer(models.TextChoices):
@@ -46,20 +60,12 @@ class GoalAnswer(models.Model):
     def __str__(self):
         return f"Round {self.round}: {self.get_answer_display()}"
 
-    def save(self, *args, **kwargs):
-        refuse_if_sheet_locked(_sheet_of_goal(self.goal_id))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        refuse_if_sheet_locked(_sheet_of_goal(self.goal_id))
-        return super().delete(*args, **kwargs)
-
     @property
     def needs_clarification(self) -> bool:
         return self.answer == self.Answer.NEEDS_CLARIFICATION
 
 
-class SmartCheck(models.Model):
+class SmartCheck(PartOfSignedGoal):
     """HR's verdict on one goal against the five SMART criteria."""
 
     CRITERIA = ("specific", "measurable", "achievable", "relevant", "time_bound")
@@ -79,14 +85,6 @@ class SmartCheck(models.Model):
 
     def __str__(self):
         return "Passes SMART" if self.passes else f"Fails: {', '.join(self.failed_criteria)}"
-
-    def save(self, *args, **kwargs):
-        refuse_if_sheet_locked(_sheet_of_goal(self.goal_id))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        refuse_if_sheet_locked(_sheet_of_goal(self.goal_id))
-        return super().delete(*args, **kwargs)
 
     @property
     def passes(self) -> bool:

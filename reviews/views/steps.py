@@ -1,6 +1,9 @@
 """Pages for work inside a state: the supervisor's goal editor and summary, the employee's
 answers, HR's SMART checklist. Per-goal forms post with htmx and answer with their row."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -152,21 +155,35 @@ def sheet_answers(request, pk):
         request, sheet, rows=rows, answered=answered))
 
 
-@login_required
-@require_POST
-def goal_answer(request, pk, goal_id):
+@dataclass(frozen=True)
+class GoalRowStep:
+    """One per-goal form posted row by row: how to build it, save it, and show it again."""
+
+    action: str
+    make_form: Callable
+    save: Callable  # (goal_id, actor, form) → None; raises WorkflowError
+    page: str
+    row_template: str
+    saved_message: str
+
+
+def _goal_row_post(request, pk, goal_id, step: GoalRowStep):
+    """Saves one goal's row. With htmx the answer is the row itself, errors included; without,
+    a redirect to the step's page with a message."""
     sheet = get_sheet_for_user(request.user, pk)
     goal = get_object_or_404(sheet.goals, pk=goal_id)
-    if refusal := _refusal(request, sheet, "answer_goal"):
+    if refusal := _refusal(request, sheet, step.action):
         return refusal
-    goal_view = next(v for v in sheet_view(sheet).goals if v.goal.pk == goal.pk)
-    form = _answer_form(goal_view, request.POST)
+
+    def current_view():
+        return next(v for v in sheet_view(sheet).goals if v.goal.pk == goal.pk)
+
+    goal_view = current_view()
+    form = step.make_form(goal_view, request.POST)
     saved = False
     if form.is_valid():
         try:
-            services.goal_answer(goal_id=goal.pk, actor=request.user,
-                                 answer=form.cleaned_data["answer"],
-                                 comment=form.cleaned_data["comment"])
+            step.save(goal.pk, request.user, form)
             saved = True
         except ActionForbidden as error:
             return forbidden(request, str(error))
@@ -174,15 +191,31 @@ def goal_answer(request, pk, goal_id):
             form.add_error(None, str(error))
     if not request.htmx:
         if saved:
-            messages.success(request, "Answer saved.")
+            messages.success(request, step.saved_message)
         else:
             messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect("sheet_answers", pk=sheet.pk)
+        return redirect(step.page, pk=sheet.pk)
     if saved:
-        goal_view = next(v for v in sheet_view(sheet).goals if v.goal.pk == goal.pk)
-        form = _answer_form(goal_view)
-    return render(request, "reviews/partials/answer_row.html",
-                  {"sheet": sheet, "goal_view": goal_view, "form": form, "saved": saved})
+        goal_view = current_view()
+        form = step.make_form(goal_view)
+    return render(request, step.row_template, {
+        "sheet": sheet, "goal_view": goal_view, "form": form, "saved": saved,
+        "labels": SMART_LABELS})
+
+
+ANSWER_STEP = GoalRowStep(
+    action="answer_goal", make_form=_answer_form, page="sheet_answers",
+    row_template="reviews/partials/answer_row.html", saved_message="Answer saved.",
+    save=lambda goal_id, actor, form: services.goal_answer(
+        goal_id=goal_id, actor=actor, answer=form.cleaned_data["answer"],
+        comment=form.cleaned_data["comment"]),
+)
+
+
+@login_required
+@require_POST
+def goal_answer(request, pk, goal_id):
+    return _goal_row_post(request, pk, goal_id, ANSWER_STEP)
 
 
 # HR's SMART review ------------------------------------------------------------------------------
@@ -206,34 +239,15 @@ def sheet_smart(request, pk):
         request, sheet, rows=rows, passing=passing, labels=SMART_LABELS))
 
 
+SMART_STEP = GoalRowStep(
+    action="smart_check", make_form=_smart_form, page="sheet_smart",
+    row_template="reviews/partials/smart_row.html", saved_message="SMART review saved.",
+    save=lambda goal_id, actor, form: services.goal_smart_check(
+        goal_id=goal_id, actor=actor, verdicts=form.verdicts(), note=form.cleaned_data["note"]),
+)
+
+
 @login_required
 @require_POST
 def goal_smart(request, pk, goal_id):
-    sheet = get_sheet_for_user(request.user, pk)
-    goal = get_object_or_404(sheet.goals, pk=goal_id)
-    if refusal := _refusal(request, sheet, "smart_check"):
-        return refusal
-    goal_view = next(v for v in sheet_view(sheet).goals if v.goal.pk == goal.pk)
-    form = _smart_form(goal_view, request.POST)
-    saved = False
-    if form.is_valid():
-        try:
-            services.goal_smart_check(goal_id=goal.pk, actor=request.user,
-                                      verdicts=form.verdicts(), note=form.cleaned_data["note"])
-            saved = True
-        except ActionForbidden as error:
-            return forbidden(request, str(error))
-        except WorkflowError as error:
-            form.add_error(None, str(error))
-    if not request.htmx:
-        if saved:
-            messages.success(request, "SMART review saved.")
-        else:
-            messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect("sheet_smart", pk=sheet.pk)
-    if saved:
-        goal_view = next(v for v in sheet_view(sheet).goals if v.goal.pk == goal.pk)
-        form = _smart_form(goal_view)
-    return render(request, "reviews/partials/smart_row.html", {
-        "sheet": sheet, "goal_view": goal_view, "form": form, "saved": saved,
-        "labels": SMART_LABELS})
+    return _goal_row_post(request, pk, goal_id, SMART_STEP)
