@@ -7,10 +7,14 @@ Every list, detail, fragment, PDF and export asks these functions who may see wh
 - HR (members of the "HR" group) and staff see every sheet.
 """
 
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Employee, GoalSheet
+from .models import Competency, Employee, Goal, GoalSheet
 
 HR_GROUP = "HR"
 
@@ -83,3 +87,75 @@ def direct_reports(user) -> QuerySet[Employee]:
     if me is None:
         return Employee.objects.none()
     return Employee.objects.filter(supervisor=me, is_active=True).select_related("user")
+
+
+# Change history ---------------------------------------------------------------------------------
+
+GOAL_FIELDS = {
+    "competency_id": "competency", "text": "goal", "measure_kind": "measure", "target": "target",
+    "unit": "unit", "direction": "direction", "baseline": "baseline", "due_on": "due date",
+    "weight": "weight",
+}
+SHEET_FIELDS = {
+    "goals_completed_since_last": "goals completed since last feedback",
+    "estimated_total_time": "estimated total time", "action_plans": "action plans",
+    "milestones": "milestones", "additional_comments": "additional comments",
+}
+
+
+@dataclass
+class Change:
+    at: datetime
+    who: str
+    subject: str  # "Goal 2" or "Sheet"
+    what: str  # "added", "removed", or the field's name
+    old: str = ""
+    new: str = ""
+
+
+def _shown(value, names: dict) -> str:
+    return "—" if value in (None, "") else str(names.get(value, value))
+
+
+def _diff(records, fields: dict, subject_of, names: dict[str, dict], since) -> list[Change]:
+    """Field-by-field changes between consecutive history records of one object."""
+    changes = []
+    previous = None
+    for record in records:
+        who = getattr(record.history_user, "employee", None)
+        who = who.full_name if who else (record.history_user or "the system")
+        subject = subject_of(record)
+        if record.history_date >= since:
+            if record.history_type == "+":
+                changes.append(Change(record.history_date, str(who), subject, "added"))
+            elif record.history_type == "-":
+                changes.append(Change(record.history_date, str(who), subject, "removed"))
+            elif previous is not None:
+                for field, label in fields.items():
+                    old, new = getattr(previous, field), getattr(record, field)
+                    if old != new:
+                        shown = names.get(field, {})
+                        changes.append(Change(record.history_date, str(who), subject, label,
+                                              _shown(old, shown), _shown(new, shown)))
+        previous = record
+    return changes
+
+
+def sheet_changes(sheet: GoalSheet, since) -> list[Change]:
+    """What changed in the sheet's goals and text from `since` on (for instance since the
+    employee first saw the goals), newest first, in three queries however long the history."""
+    goal_history = (Goal.history.filter(sheet_id=sheet.pk)
+                    .select_related("history_user__employee").order_by("id", "history_date"))
+    sheet_history = (GoalSheet.history.filter(id=sheet.pk)
+                     .select_related("history_user__employee").order_by("history_date"))
+    names = {"competency_id": dict(Competency.objects.values_list("pk", "name")),
+             "measure_kind": dict(Goal.MeasureKind.choices),
+             "direction": dict(Goal.Direction.choices)}
+    changes: list[Change] = []
+    for _goal_id, records in groupby(goal_history, key=lambda record: record.id):
+        records = list(records)
+        first_text = records[0].text
+        changes += _diff(records, GOAL_FIELDS, lambda r, t=first_text: f"Goal “{t[:60]}”",
+                         names, since)
+    changes += _diff(list(sheet_history), SHEET_FIELDS, lambda r: "Sheet", {}, since)
+    return sorted(changes, key=lambda change: change.at, reverse=True)

@@ -30,9 +30,10 @@ class GoalRow:
     delete: bool = False
 
 
-def sheet_create(*, employee: Employee, period: ReviewPeriod) -> GoalSheet:
+def sheet_create(*, employee: Employee, period: ReviewPeriod, actor=None) -> GoalSheet:
     sheet = GoalSheet(employee=employee, period=period)
     sheet.copy_header_from_employee()
+    sheet._history_user = actor
     sheet.save()
     return sheet
 
@@ -47,9 +48,9 @@ def sheet_update_fields(sheet: GoalSheet, values: dict, allowed: tuple[str, ...]
     return changed
 
 
-def goals_save(sheet: GoalSheet, rows: list[GoalRow]) -> bool:
-    """Creates, updates, deletes and reorders the sheet's goals to match `rows` (in order).
-    Returns whether anything changed."""
+def goals_save(sheet: GoalSheet, rows: list[GoalRow], actor) -> bool:
+    """Creates, updates, deletes and reorders the sheet's goals to match `rows` (in order), as
+    `actor` (recorded in the goals' history). Returns whether anything changed."""
     existing = {goal.pk: goal for goal in sheet.goals.all()}
     changed = False
     position = 0
@@ -57,6 +58,7 @@ def goals_save(sheet: GoalSheet, rows: list[GoalRow]) -> bool:
         goal = existing.get(row.goal_id) if row.goal_id else None
         if row.delete:
             if goal is not None:
+                goal._history_user = actor
                 goal.delete()
                 changed = True
             continue
@@ -68,18 +70,23 @@ def goals_save(sheet: GoalSheet, rows: list[GoalRow]) -> bool:
             "weight": row.weight, "position": position,
         }
         if goal is None:
-            Goal.objects.create(sheet=sheet, **values)
+            goal = Goal(sheet=sheet, **values)
+            goal._history_user = actor
+            goal.save()
             changed = True
         elif any(getattr(goal, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(goal, name, value)
+            goal._history_user = actor
             goal.save()
             changed = True
     return changed
 
 
-def sheet_touch(sheet: GoalSheet, update_fields: list[str]) -> None:
-    """Saves the named fields, bumping the version every concurrent writer compares against."""
+def sheet_touch(sheet: GoalSheet, update_fields: list[str], actor) -> None:
+    """Saves the named fields as `actor`, bumping the version every concurrent writer compares
+    against."""
+    sheet._history_user = actor  # django-simple-history records who, request or not
     sheet.version += 1
     sheet.updated_at = timezone.now()
     sheet.save(update_fields=[*update_fields, "version", "updated_at"])

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q, QuerySet
 
 from goalsapp.models import Employee, Goal, GoalSheet, SheetState
-from goalsapp.selectors import employee_of, is_hr, sheets_visible_to
+from goalsapp.selectors import Change, employee_of, is_hr, sheet_changes, sheets_visible_to
 
 from .models import GoalAnswer, ReviewEvent, Signature
 from .workflow import Role, states_acted_on_by
@@ -73,6 +73,7 @@ class SheetView:
     voided_signatures: list[Signature]
     events: list[ReviewEvent]
     flagged: dict[int, GoalAnswer] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)  # since the employee first saw it
 
 
 def sheet_view(sheet: GoalSheet) -> SheetView:
@@ -90,6 +91,8 @@ def sheet_view(sheet: GoalSheet) -> SheetView:
     for view in views:
         grouped[view.goal.competency.name].append(view)
     signatures = list(sheet.signatures.select_related("signer"))
+    events = list(sheet.events.select_related("actor__employee"))
+    first_sent = next((e.at for e in events if e.action == "send_to_employee"), None)
     flagged = {
         v.goal.pk: v.current_answer for v in views
         if v.current_answer and v.current_answer.needs_clarification
@@ -101,8 +104,9 @@ def sheet_view(sheet: GoalSheet) -> SheetView:
         by_competency=list(grouped.items()),
         signatures=[s for s in signatures if s.voided_at is None],
         voided_signatures=[s for s in signatures if s.voided_at is not None],
-        events=list(sheet.events.select_related("actor__employee")),
+        events=events,
         flagged=flagged,
+        changes=sheet_changes(sheet, since=first_sent) if first_sent else [],
     )
 
 

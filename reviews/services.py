@@ -57,7 +57,7 @@ def _move(sheet: GoalSheet, actor, action: str, to_state: SheetState, note: str 
     from_state = sheet.state
     sheet.state = to_state
     sheet.state_changed_at = timezone.now()
-    goals.sheet_touch(sheet, ["state", "state_changed_at", *extra_fields])
+    goals.sheet_touch(sheet, ["state", "state_changed_at", *extra_fields], actor)
     event = _event(sheet, actor, action, from_state, note)
     transaction.on_commit(lambda: signals.sheet_transitioned.send(
         sender=GoalSheet, sheet=sheet, event=event))
@@ -92,7 +92,7 @@ def sheet_start(*, actor, employee: Employee, period: ReviewPeriod) -> GoalSheet
             raise WorkflowError(f"{employee.full_name} already has a sheet for {period}.")
         try:
             with transaction.atomic():
-                sheet = goals.sheet_create(employee=employee, period=period)
+                sheet = goals.sheet_create(employee=employee, period=period, actor=actor)
         except IntegrityError:
             raise WorkflowError(
                 f"{employee.full_name} already has a sheet for {period}.") from None
@@ -107,10 +107,10 @@ def sheet_save_draft(*, sheet_id: int, actor, version: int, sheet_values: dict,
         sheet = _lock(sheet_id, version)
         require(actor, sheet, "edit_goals")
         changed = goals.sheet_update_fields(sheet, sheet_values, goals.DRAFT_SHEET_FIELDS)
-        goals_changed = goals.goals_save(sheet, rows)
+        goals_changed = goals.goals_save(sheet, rows, actor)
         replied = _save_replies(sheet, actor, replies)
         if changed or goals_changed or replied:
-            goals.sheet_touch(sheet, changed)
+            goals.sheet_touch(sheet, changed, actor)
     return sheet
 
 
@@ -167,7 +167,7 @@ def goal_answer(*, goal_id: int, actor, answer: str, comment: str) -> GoalAnswer
             defaults={"answer": answer, "comment": comment, "answered_by": actor,
                       "answered_at": timezone.now()},
         )
-        goals.sheet_touch(sheet, [])
+        goals.sheet_touch(sheet, [], actor)
     return record
 
 
@@ -198,7 +198,7 @@ def sheet_save_summary(*, sheet_id: int, actor, version: int, values: dict) -> G
         changed = goals.sheet_update_fields(sheet, values, goals.SUMMARY_FIELDS)
         if changed:
             _void_signatures(sheet, "The summary changed.")
-            goals.sheet_touch(sheet, changed)
+            goals.sheet_touch(sheet, changed, actor)
     return sheet
 
 

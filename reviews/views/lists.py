@@ -1,9 +1,11 @@
 """List pages: the inbox (home), my sheets, my team, the HR queue."""
 
 import re
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -14,6 +16,8 @@ from .. import selectors, services
 from ..forms import StartSheetForm
 from ..workflow import ActionForbidden, WorkflowError
 from .common import forbidden
+
+SHEETS_PER_PAGE = 50
 
 
 @login_required
@@ -30,8 +34,11 @@ def sheet_list(request):
     if state not in SheetState.values:
         state = None
     sheets = selectors.sheets_listed_for(request.user, period_id=period_id, state=state)
+    page = Paginator(sheets, SHEETS_PER_PAGE).get_page(request.GET.get("page"))
+    filters = urlencode({k: v for k, v in (("period", period_id), ("state", state)) if v})
     return render(request, "reviews/sheet_list.html", {
-        "sheets": sheets, "periods": ReviewPeriod.objects.all(), "states": SheetState.choices,
+        "sheets": page.object_list, "page": page, "filters": filters,
+        "periods": ReviewPeriod.objects.all(), "states": SheetState.choices,
         "selected_period": period_id, "selected_state": state,
     })
 

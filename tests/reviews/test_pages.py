@@ -1,0 +1,46 @@
+"""Pages around the workflow: the sheet list's pages and the error pages people may meet."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import EmployeeFactory, GoalSheetFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_pages_a_long_sheet_list_and_keeps_the_filters(client, hr, period):
+    for _ in range(55):
+        GoalSheetFactory(period=period, employee=EmployeeFactory())
+    client.force_login(hr.user)
+
+    first = client.get(reverse("sheet_list"), {"state": "drafting", "period": period.pk})
+    second = client.get(reverse("sheet_list"),
+                        {"state": "drafting", "period": period.pk, "page": 2})
+
+    assert "Page 1 of 2 · 55 sheets" in first.content.decode()
+    assert f"period={period.pk}&amp;state=drafting&amp;page=2" in first.content.decode()
+    assert len(re.findall(r'href="/sheets/\d+/"', second.content.decode())) == 5
+    assert client.get(reverse("sheet_list"), {"page": "999"}).status_code == 200
+
+
+def test_an_unknown_page_is_a_friendly_404(client, employee, settings):
+    settings.DEBUG = False
+    client.force_login(employee.user)
+
+    response = client.get("/no/such/page/")
+
+    assert response.status_code == 404
+    assert "There is nothing here, or nothing you may see." in response.content.decode()
+
+
+def test_a_form_sent_without_its_csrf_token_says_nothing_was_saved(sheet, supervisor):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(supervisor.user)
+
+    response = browser.post(reverse("sheet_edit", args=[sheet.pk]), {"version": sheet.version})
+
+    assert response.status_code == 403
+    assert "Nothing was saved" in response.content.decode()
