@@ -199,12 +199,15 @@ SMART_LABELS = {
 }
 
 
+CHECKBOX = forms.CheckboxInput(attrs={"class": "form-check-input"})
+
+
 class SmartCheckForm(forms.Form):
-    specific = forms.BooleanField(required=False)
-    measurable = forms.BooleanField(required=False)
-    achievable = forms.BooleanField(required=False)
-    relevant = forms.BooleanField(required=False)
-    time_bound = forms.BooleanField(label="Time-bound", required=False)
+    specific = forms.BooleanField(required=False, widget=CHECKBOX)
+    measurable = forms.BooleanField(required=False, widget=CHECKBOX)
+    achievable = forms.BooleanField(required=False, widget=CHECKBOX)
+    relevant = forms.BooleanField(required=False, widget=CHECKBOX)
+    time_bound = forms.BooleanField(label="Time-bound", required=False, widget=CHECKBOX)
     note = forms.CharField(required=False, max_length=LONG_TEXT_MAX,
                            widget=forms.Textarea(attrs={"rows": 2}),
                            error_messages={"max_length": _too_long(LONG_TEXT_MAX)})

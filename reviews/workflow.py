@@ -102,6 +102,11 @@ NEXT_ACTOR: dict[SheetState, Role | None] = {
 }
 assert all(NEXT_ACTOR[a.source] == a.actor for a in TABLE), "NEXT_ACTOR disagrees with TABLE"
 
+# What the inbox offers as the next step in each state: the first action the table lists for it.
+FIRST_STEP: dict[SheetState, Action] = {}
+for _action in TABLE:
+    FIRST_STEP.setdefault(_action.source, _action)
+
 # How the timeline words each event.
 EVENT_WORDS = {
     "start": "started the sheet",

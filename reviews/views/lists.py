@@ -14,7 +14,7 @@ from goalsapp.selectors import employee_of, is_hr
 
 from .. import selectors, services
 from ..forms import StartSheetForm
-from ..workflow import ActionForbidden, WorkflowError
+from ..workflow import FIRST_STEP, ActionForbidden, WorkflowError
 from .common import forbidden
 
 SHEETS_PER_PAGE = 50
@@ -22,7 +22,8 @@ SHEETS_PER_PAGE = 50
 
 @login_required
 def inbox(request):
-    waiting = list(selectors.sheets_waiting_on(request.user))
+    waiting = [(sheet, FIRST_STEP[sheet.state])
+               for sheet in selectors.sheets_waiting_on(request.user)]
     return render(request, "reviews/inbox.html", {"waiting": waiting})
 
 

@@ -44,3 +44,15 @@ def test_a_form_sent_without_its_csrf_token_says_nothing_was_saved(sheet, superv
 
     assert response.status_code == 403
     assert "Nothing was saved" in response.content.decode()
+
+
+def test_the_inbox_links_each_sheet_to_the_next_step_of_whoever_reads_it(
+        client, sheet, employee, supervisor, advance):
+    client.force_login(supervisor.user)
+    drafting = client.get(reverse("inbox")).content.decode()
+    advance(sheet, "employee_review")
+    client.force_login(employee.user)
+    answering = client.get(reverse("inbox")).content.decode()
+
+    assert f'href="{reverse("sheet_edit", args=[sheet.pk])}">Edit goals</a>' in drafting
+    assert f'href="{reverse("sheet_answers", args=[sheet.pk])}">Answer goals</a>' in answering
