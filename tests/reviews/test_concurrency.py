@@ -11,13 +11,15 @@ from reviews import services
 from reviews.models import ReviewEvent, Signature
 from reviews.workflow import StaleVersion, WorkflowError
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="row locks need PostgreSQL (DATABASE_URL)"
-    ),
-    # Threads see only committed rows; the flush afterwards must bring back migrated data.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+# Threads see only committed rows; the flush afterwards must bring back migrated data.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def _postgresql():
+    # A missing PostgreSQL is a failure, never a skip: SQLite has no row locks to test.
+    assert connection.vendor == "postgresql", (
+        "These tests need PostgreSQL: set DATABASE_URL (scripts/test.sh does).")
 
 
 def race(*calls):
