@@ -26,7 +26,7 @@ export PATH="$VIRTUAL_ENV/bin:$PATH"
 echo "==> installing Goalpost with its test extras into .venv"
 python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
-# --- Chromium for the browser tests (Debian's build; never 'playwright install') ----------
+# --- Chromium for the browser tests: Debian's build, never a browser download --------------
 if [ ! -x /usr/bin/chromium ]; then
     echo "==> installing Debian's chromium"
     export DEBIAN_FRONTEND=noninteractive

@@ -13,8 +13,8 @@ def forbidden(request, reason: str):
     return render(request, "reviews/forbidden.html", {"reason": reason}, status=403)
 
 
-def sheet_context(request, sheet, **extra) -> dict:
-    view = sheet_view(sheet)
+def sheet_context(request, sheet, view=None, **extra) -> dict:
+    view = view or sheet_view(sheet)
     actions = actions_for(request.user, sheet)
     next_role = NEXT_ACTOR[sheet.state]
     return {

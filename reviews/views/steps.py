@@ -143,18 +143,6 @@ def _answer_form(goal_view, data=None):
     return AnswerForm(data, prefix=f"goal-{goal_view.goal.pk}", initial=initial)
 
 
-@login_required
-def sheet_answers(request, pk):
-    sheet = get_sheet_for_user(request.user, pk)
-    if refusal := _refusal(request, sheet, "answer_goal"):
-        return refusal
-    view = sheet_view(sheet)
-    rows = [(goal_view, _answer_form(goal_view)) for goal_view in view.goals]
-    answered = sum(1 for goal_view in view.goals if goal_view.current_answer)
-    return render(request, "reviews/sheet_answers.html", sheet_context(
-        request, sheet, rows=rows, answered=answered))
-
-
 @dataclass(frozen=True)
 class GoalRowStep:
     """One per-goal form posted row by row: how to build it, save it, and show it again."""
@@ -163,8 +151,20 @@ class GoalRowStep:
     make_form: Callable
     save: Callable  # (goal_id, actor, form) → None; raises WorkflowError
     page: str
+    page_template: str
     row_template: str
     saved_message: str
+
+
+def _goal_rows_page(request, pk, step: GoalRowStep):
+    """The step's page: the sheet's header and one form per goal."""
+    sheet = get_sheet_for_user(request.user, pk)
+    if refusal := _refusal(request, sheet, step.action):
+        return refusal
+    view = sheet_view(sheet)
+    rows = [(goal_view, step.make_form(goal_view)) for goal_view in view.goals]
+    return render(request, step.page_template, sheet_context(
+        request, sheet, view=view, rows=rows, labels=SMART_LABELS))
 
 
 def _goal_row_post(request, pk, goal_id, step: GoalRowStep):
@@ -205,11 +205,17 @@ def _goal_row_post(request, pk, goal_id, step: GoalRowStep):
 
 ANSWER_STEP = GoalRowStep(
     action="answer_goal", make_form=_answer_form, page="sheet_answers",
-    row_template="reviews/partials/answer_row.html", saved_message="Answer saved.",
+    page_template="reviews/sheet_answers.html", row_template="reviews/partials/answer_row.html",
+    saved_message="Answer saved.",
     save=lambda goal_id, actor, form: services.goal_answer(
         goal_id=goal_id, actor=actor, answer=form.cleaned_data["answer"],
         comment=form.cleaned_data["comment"]),
 )
+
+
+@login_required
+def sheet_answers(request, pk):
+    return _goal_rows_page(request, pk, ANSWER_STEP)
 
 
 @login_required
@@ -227,24 +233,18 @@ def _smart_form(goal_view, data=None):
     return SmartCheckForm(data, prefix=f"goal-{goal_view.goal.pk}", initial=initial)
 
 
-@login_required
-def sheet_smart(request, pk):
-    sheet = get_sheet_for_user(request.user, pk)
-    if refusal := _refusal(request, sheet, "smart_check"):
-        return refusal
-    view = sheet_view(sheet)
-    rows = [(goal_view, _smart_form(goal_view)) for goal_view in view.goals]
-    passing = sum(1 for v in view.goals if v.smart_check and v.smart_check.passes)
-    return render(request, "reviews/sheet_smart.html", sheet_context(
-        request, sheet, rows=rows, passing=passing, labels=SMART_LABELS))
-
-
 SMART_STEP = GoalRowStep(
     action="smart_check", make_form=_smart_form, page="sheet_smart",
-    row_template="reviews/partials/smart_row.html", saved_message="SMART review saved.",
+    page_template="reviews/sheet_smart.html", row_template="reviews/partials/smart_row.html",
+    saved_message="SMART review saved.",
     save=lambda goal_id, actor, form: services.goal_smart_check(
         goal_id=goal_id, actor=actor, verdicts=form.verdicts(), note=form.cleaned_data["note"]),
 )
+
+
+@login_required
+def sheet_smart(request, pk):
+    return _goal_rows_page(request, pk, SMART_STEP)
 
 
 @login_required

@@ -1,5 +1,5 @@
 """Browser tests: Playwright (sync API) driving Debian's Chromium against pytest-django's live
-server. Never `playwright install`: the browser is /usr/bin/chromium, and a missing one fails the
+server. The browser is Debian's /usr/bin/chromium (never a downloaded one); a missing one fails the
 run rather than skipping it.
 
 Every test here uses `live_server`, which needs a transactional database; mark tests with
