@@ -1,6 +1,6 @@
 """Puts the signed-in person's roles in every template, for the navigation."""
 
-from .selectors import employee_of, is_hr
+from .selectors import employee_of, is_hr, is_supervisor
 
 
 def roles(request):
@@ -11,5 +11,5 @@ def roles(request):
     return {
         "me": me,
         "is_hr": is_hr(user),
-        "is_supervisor": bool(me and me.reports.filter(is_active=True).exists()),
+        "is_supervisor": is_supervisor(user),
     }

@@ -82,6 +82,11 @@ def get_sheet_for_user(user, pk) -> GoalSheet:
     return sheet
 
 
+def is_supervisor(user) -> bool:
+    """Whether `user` has active direct reports: the team pages are theirs."""
+    return direct_reports(user).exists()
+
+
 def direct_reports(user) -> QuerySet[Employee]:
     me = employee_of(user)
     if me is None:

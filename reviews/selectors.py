@@ -26,8 +26,8 @@ def sheets_waiting_on(user) -> QuerySet[GoalSheet]:
         condition |= Q(employee=me, state__in=states_acted_on_by(Role.EMPLOYEE))
     if is_hr(user):
         hr_condition = Q(state__in=states_acted_on_by(Role.HR))
-        if me is not None:
-            hr_condition &= ~Q(employee=me)
+        if me is not None:  # as workflow.roles_of: HR never reviews a sheet it is a party to
+            hr_condition &= ~Q(employee=me) & ~Q(employee__supervisor=me)
         condition |= hr_condition
     return _with_people(sheets_visible_to(user).filter(condition)).order_by("state_changed_at")
 

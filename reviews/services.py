@@ -24,6 +24,7 @@ from .workflow import (
     StaleVersion,
     WorkflowError,
     require,
+    signing_action,
 )
 
 S = SheetState
@@ -217,12 +218,11 @@ def sheet_sign(*, sheet_id: int, actor, version: int, typed_name: str,
     """Signs in the role the sheet's state calls for: supervisor, then employee, then HR."""
     with transaction.atomic():
         sheet = _lock(sheet_id, version)
-        action_name = {S.SUPERVISOR_SIGNATURE: "sign_supervisor",
-                       S.EMPLOYEE_SIGNATURE: "sign_employee",
-                       S.HR_REVIEW: "sign_hr"}.get(sheet.state)
-        if action_name is None:
+        signing = signing_action(sheet.state)
+        if signing is None:
             raise WorkflowError(f"This sheet is in {sheet.get_state_display()}; "
                                 "it cannot be signed now.")
+        action_name = signing.name
         action = require(actor, sheet, action_name)
         role = SIGNATURE_ROLE[action_name]
         if not name_matches(typed_name, actor):

@@ -123,6 +123,11 @@ SIGNATURE_ROLE = {"sign_supervisor": Role.SUPERVISOR, "sign_employee": Role.EMPL
                   "sign_hr": Role.HR}
 
 
+def signing_action(state: SheetState) -> Action | None:
+    """The signature the sheet waits for in `state`, if any."""
+    return next((a for a in TABLE if a.source == state and a.name in SIGNATURE_ROLE), None)
+
+
 def states_acted_on_by(role: Role) -> list[SheetState]:
     return [state for state, actor in NEXT_ACTOR.items() if actor == role]
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from goalsapp.models import ReviewPeriod, SheetState
-from goalsapp.selectors import employee_of, is_hr
+from goalsapp.selectors import employee_of, is_hr, is_supervisor
 
 from .. import selectors, services
 from ..forms import StartSheetForm
@@ -58,14 +58,9 @@ def _team_page(request, form):
 NOT_A_SUPERVISOR = "This page is for supervisors: you have no direct reports."
 
 
-def _is_supervisor(user) -> bool:
-    me = employee_of(user)
-    return me is not None and me.reports.exists()
-
-
 @login_required
 def team(request):
-    if not _is_supervisor(request.user):
+    if not is_supervisor(request.user):
         return forbidden(request, NOT_A_SUPERVISOR)
     return _team_page(request, StartSheetForm(user=request.user))
 
@@ -73,7 +68,7 @@ def team(request):
 @login_required
 @require_POST
 def sheet_start(request):
-    if not _is_supervisor(request.user):
+    if not is_supervisor(request.user):
         return forbidden(request, NOT_A_SUPERVISOR)
     form = StartSheetForm(request.POST, user=request.user)
     if form.is_valid():

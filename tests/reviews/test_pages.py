@@ -56,3 +56,15 @@ def test_the_inbox_links_each_sheet_to_the_next_step_of_whoever_reads_it(
 
     assert f'href="{reverse("sheet_edit", args=[sheet.pk])}">Edit goals</a>' in drafting
     assert f'href="{reverse("sheet_answers", args=[sheet.pk])}">Answer goals</a>' in answering
+
+
+def test_an_hr_member_who_supervises_the_employee_is_not_asked_to_review_the_sheet(
+        client, sheet, supervisor, hr, advance):
+    hr_group = hr.user.groups.get()
+    supervisor.user.groups.add(hr_group)
+    advance(sheet, "hr_review", hr_user=hr.user)
+    client.force_login(supervisor.user)
+
+    inbox = client.get(reverse("inbox")).content.decode()
+
+    assert "Nothing is waiting on you" in inbox
