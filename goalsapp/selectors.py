@@ -14,9 +14,10 @@ from itertools import groupby
 from django.db.models import QuerySet
 from django.http import Http404
 
+from .defaults import HR_GROUP_NAME
 from .models import Competency, Employee, Goal, GoalSheet
 
-HR_GROUP = "HR"
+HR_GROUP = HR_GROUP_NAME
 
 
 def is_hr(user) -> bool:

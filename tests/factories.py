@@ -5,10 +5,11 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
-from goalsapp import seeds
 from goalsapp import services as goal_services
+from goalsapp.defaults import create_defaults
 from goalsapp.models import Competency, Employee, Goal, GoalSheet, ReviewPeriod
 
 DEMO_PASSWORD = "goalpost-demo"
@@ -17,19 +18,9 @@ DEMO_PASSWORD = "goalpost-demo"
 def migrated_competencies() -> list[Competency]:
     """The 10 competencies the data migration creates, in order. A transactional test flushes
     the database afterwards, so put them back the way the migration does if they are gone."""
-    competencies = list(Competency.objects.order_by("position", "name"))
-    if not competencies:
-        for area in seeds.responsibility_areas():
-            Competency.objects.update_or_create(
-                name=area.name,
-                defaults={
-                    "description": area.description,
-                    "short_description": area.short_description,
-                    "position": area.number,
-                },
-            )
-        competencies = list(Competency.objects.order_by("position", "name"))
-    return competencies
+    if not Competency.objects.exists():
+        create_defaults(Competency, Group)
+    return list(Competency.objects.order_by("position", "name"))
 
 
 def _nth_competency(n: int) -> Competency:

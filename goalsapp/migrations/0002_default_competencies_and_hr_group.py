@@ -4,18 +4,9 @@ from django.db import migrations
 
 
 def create_defaults(apps, schema_editor):
-    from goalsapp.seeds import responsibility_areas
+    from goalsapp.defaults import create_defaults
 
-    Competency = apps.get_model("goalsapp", "Competency")
-    for area in responsibility_areas():
-        Competency.objects.update_or_create(
-            name=area.name,
-            defaults={"description": area.description,
-                      "short_description": area.short_description,
-                      "position": area.number},
-        )
-    Group = apps.get_model("auth", "Group")
-    Group.objects.get_or_create(name="HR")
+    create_defaults(apps.get_model("goalsapp", "Competency"), apps.get_model("auth", "Group"))
 
 
 class Migration(migrations.Migration):

@@ -11,8 +11,11 @@ import os
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.contrib.auth.models import Group
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from goalsapp.defaults import create_defaults
+from goalsapp.models import Competency
 from tests.factories import DEMO_PASSWORD
 
 # Playwright's sync API keeps an event loop running in this thread; Django's ORM (used by the
@@ -50,6 +53,13 @@ def _plain_http_cookies(settings):
     # otherwise mark the session and CSRF cookies Secure.
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+
+
+@pytest.fixture(autouse=True)
+def _default_rows(live_server):
+    # An earlier transactional test may have flushed the migrated competencies and HR group,
+    # and the live server's database is not always restored from the serialized copy.
+    create_defaults(Competency, Group)
 
 
 @pytest.fixture
