@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from goalsapp.models import Employee, Goal, GoalSheet, SheetState
 from goalsapp.selectors import Change, employee_of, is_hr, sheet_changes, sheets_visible_to
 
+from .canonical import content_hash
 from .models import GoalAnswer, ReviewEvent, Signature
 from .workflow import Role, states_acted_on_by
 
@@ -74,6 +75,11 @@ class SheetView:
     events: list[ReviewEvent]
     flagged: dict[int, GoalAnswer] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)  # since the employee first saw it
+    content_hash: str = ""  # of the content now, when there are signatures to compare it with
+
+    @property
+    def signatures_match(self) -> bool:
+        return all(s.content_hash == self.content_hash for s in self.signatures)
 
 
 def sheet_view(sheet: GoalSheet) -> SheetView:
@@ -98,15 +104,17 @@ def sheet_view(sheet: GoalSheet) -> SheetView:
         if v.current_answer and v.current_answer.needs_clarification
         and sheet.state == SheetState.DRAFTING
     }
+    live = [s for s in signatures if s.voided_at is None]
     return SheetView(
         sheet=sheet,
         goals=views,
         by_competency=list(grouped.items()),
-        signatures=[s for s in signatures if s.voided_at is None],
+        signatures=live,
         voided_signatures=[s for s in signatures if s.voided_at is not None],
         events=events,
         flagged=flagged,
         changes=sheet_changes(sheet, since=first_sent) if first_sent else [],
+        content_hash=content_hash(sheet) if live else "",
     )
 
 

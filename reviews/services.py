@@ -41,6 +41,10 @@ def _lock(sheet_id: int, version: int | None) -> GoalSheet:
     return sheet
 
 
+def _goals(count: int) -> str:
+    return f"{count} goal" if count == 1 else f"{count} goals"
+
+
 def _sheet_id_of_goal(goal_id: int) -> int:
     sheet_id = Goal.objects.filter(pk=goal_id).values_list("sheet_id", flat=True).first()
     if sheet_id is None:
@@ -140,7 +144,7 @@ def sheet_send_to_employee(*, sheet_id: int, actor, version: int, note: str = ""
         unanswered = _flagged_without_reply(sheet)
         if unanswered:
             problems.append(
-                f"Reply to the employee's clarification on {len(unanswered)} goal(s) first.")
+                f"Reply to the employee's clarification on {_goals(len(unanswered))} first.")
         if problems:
             raise WorkflowError(" ".join(problems))
         sheet.copy_header_from_employee()
@@ -184,7 +188,8 @@ def sheet_submit_answers(*, sheet_id: int, actor, version: int, note: str = "") 
         flagged = sum(1 for a in answers.values() if a.needs_clarification)
         if flagged:
             _move(sheet, actor, "submit_answers", S.DRAFTING,
-                  note or f"{flagged} goal(s) need clarification.")
+                  note or f"{_goals(flagged)} {'needs' if flagged == 1 else 'need'} "
+                          "clarification.")
         else:
             _move(sheet, actor, "submit_answers", S.SUPERVISOR_SIGNATURE, note)
     return sheet

@@ -68,3 +68,18 @@ def test_an_hr_member_who_supervises_the_employee_is_not_asked_to_review_the_she
     inbox = client.get(reverse("inbox")).content.decode()
 
     assert "Nothing is waiting on you" in inbox
+
+
+def test_the_sheet_page_says_whether_the_signatures_match_the_content(
+        client, sheet, supervisor, employee, advance):
+    advance(sheet, "hr_review")
+    client.force_login(employee.user)
+    signed = client.get(reverse("sheet_detail", args=[sheet.pk])).content.decode()
+    # Someone changes a goal behind the workflow's back (the admin, a script).
+    sheet.goals.filter(position=1).update(target=40)
+    tampered = client.get(reverse("sheet_detail", args=[sheet.pk])).content.decode()
+
+    assert "every signature above matches it" in signed
+    assert signed.count("✓ matches") == 2
+    assert "every signature above matches it" not in tampered
+    assert tampered.count("the content changed after this signature") == 2

@@ -322,7 +322,7 @@ def test_it_returns_a_sheet_with_a_flagged_goal_to_drafting(sheet, supervisor, e
         "submit_answers",
         S.EMPLOYEE_REVIEW,
         S.DRAFTING,
-        "1 goal(s) need clarification.",
+        "1 goal needs clarification.",
     )
 
 
@@ -336,13 +336,13 @@ def test_the_supervisor_must_reply_on_each_flagged_goal_before_sending_again(
     submit(sheet, employee.user)
 
     with pytest.raises(
-        WorkflowError, match=r"Reply to the employee's clarification on 2 goal\(s\) first."
+        WorkflowError, match=r"Reply to the employee's clarification on 2 goals first."
     ):
         send(sheet, supervisor.user)
 
     save_draft(sheet, supervisor.user, replies={first.pk: "All accounts in your territory."})
     with pytest.raises(
-        WorkflowError, match=r"Reply to the employee's clarification on 1 goal\(s\) first."
+        WorkflowError, match=r"Reply to the employee's clarification on 1 goal first."
     ):
         send(sheet, supervisor.user)
 
