@@ -73,7 +73,6 @@ class SheetView:
     signatures: list[Signature]
     voided_signatures: list[Signature]
     events: list[ReviewEvent]
-    flagged: dict[int, GoalAnswer] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)  # since the employee first saw it
     content_hash: str = ""  # of the content now, when there are signatures to compare it with
 
@@ -99,11 +98,6 @@ def sheet_view(sheet: GoalSheet) -> SheetView:
     signatures = list(sheet.signatures.select_related("signer"))
     events = list(sheet.events.select_related("actor__employee"))
     first_sent = next((e.at for e in events if e.action == "send_to_employee"), None)
-    flagged = {
-        v.goal.pk: v.current_answer for v in views
-        if v.current_answer and v.current_answer.needs_clarification
-        and sheet.state == SheetState.DRAFTING
-    }
     live = [s for s in signatures if s.voided_at is None]
     return SheetView(
         sheet=sheet,
@@ -112,7 +106,6 @@ def sheet_view(sheet: GoalSheet) -> SheetView:
         signatures=live,
         voided_signatures=[s for s in signatures if s.voided_at is not None],
         events=events,
-        flagged=flagged,
         changes=sheet_changes(sheet, since=first_sent) if first_sent else [],
         content_hash=content_hash(sheet) if live else "",
     )
