@@ -19,11 +19,11 @@ from .canonical import content_hash
 from .models import GoalAnswer, ReviewEvent, Signature, SmartCheck
 from .workflow import (
     SIGNATURE_ROLE,
-    ActionForbidden,
     Role,
     StaleVersion,
     WorkflowError,
     require,
+    require_may_start,
     signing_action,
 )
 
@@ -85,9 +85,7 @@ def _flagged_without_reply(sheet: GoalSheet) -> list[GoalAnswer]:
 
 def sheet_start(*, actor, employee: Employee, period: ReviewPeriod) -> GoalSheet:
     """A supervisor opens a draft sheet for a direct report in a period."""
-    me = getattr(actor, "employee", None)
-    if me is None or employee.supervisor_id != me.pk:
-        raise ActionForbidden("Only the employee's supervisor may start their goal sheet.")
+    require_may_start(actor, employee)
     if not employee.is_active:
         raise WorkflowError(f"{employee.full_name} is no longer active.")
     if not period.is_open:

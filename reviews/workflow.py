@@ -146,6 +146,14 @@ def roles_of(user, sheet: GoalSheet) -> set[Role]:
     return roles
 
 
+def require_may_start(user, employee) -> None:
+    """Starting a sheet comes before any state, so it is not a row of TABLE: it belongs to the
+    employee's supervisor, the role that drafts."""
+    me = employee_of(user)
+    if me is None or employee.supervisor_id != me.pk:
+        raise ActionForbidden(f"Only {ROLE_NAMES[Role.SUPERVISOR]} may start their goal sheet.")
+
+
 def action_named(name: str) -> list[Action]:
     return [a for a in TABLE if a.name == name]
 

@@ -10,13 +10,7 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-PYTHON="${PYTHON:-python3}"
-if [ ! -x .venv/bin/python ]; then
-    echo "==> creating .venv with $("$PYTHON" --version 2>&1)"
-    "$PYTHON" -m venv .venv
-fi
-export VIRTUAL_ENV="$PWD/.venv"
-export PATH="$VIRTUAL_ENV/bin:$PATH"
+source scripts/venv.sh
 
 echo "==> installing Goalpost into .venv"
 python -m pip install --quiet --disable-pip-version-check -e .

@@ -15,13 +15,7 @@ die() { echo "test.sh: $*" >&2; exit 1; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # --- Python environment -------------------------------------------------------------------
-PYTHON="${PYTHON:-python3}"
-if [ ! -x .venv/bin/python ]; then
-    echo "==> creating .venv with $("$PYTHON" --version 2>&1)"
-    "$PYTHON" -m venv .venv
-fi
-export VIRTUAL_ENV="$PWD/.venv"
-export PATH="$VIRTUAL_ENV/bin:$PATH"
+source scripts/venv.sh
 
 echo "==> installing Goalpost with its test extras into .venv"
 python -m pip install --quiet --disable-pip-version-check -e '.[test]'
