@@ -102,6 +102,24 @@ NEXT_ACTOR: dict[SheetState, Role | None] = {
 }
 assert all(NEXT_ACTOR[a.source] == a.actor for a in TABLE), "NEXT_ACTOR disagrees with TABLE"
 
+# Which of the period's due dates the sheet is held to in each state: reminders, escalations and
+# the workflow overview all read "overdue" from here.
+STAGE_DUE_FIELD: dict[SheetState, str | None] = {
+    S.DRAFTING: "goals_due",
+    S.EMPLOYEE_REVIEW: "answers_due",
+    S.SUPERVISOR_SIGNATURE: "signatures_due",
+    S.EMPLOYEE_SIGNATURE: "signatures_due",
+    S.HR_REVIEW: "hr_review_due",
+    S.SIGNED: None,
+}
+
+
+def stage_due_date(sheet: GoalSheet):
+    """The date the sheet's current stage is due, or None once it is signed."""
+    field = STAGE_DUE_FIELD[SheetState(sheet.state)]
+    return getattr(sheet.period, field) if field else None
+
+
 # What the inbox offers as the next step in each state: the first action the table lists for it.
 FIRST_STEP: dict[SheetState, Action] = {}
 for _action in TABLE:
