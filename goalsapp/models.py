@@ -1,9 +1,11 @@
-"""The goals and the people: employees, review periods, competencies, goal sheets and goals.
+"""The goals and the people: employees, review periods, competencies, goal sheets and goals,
+and the goal library (job titles, goal templates, goal sets).
 
 This app knows nothing of the workflow; reviews/ owns who may change a sheet and when.
 """
 
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -272,6 +274,9 @@ class Goal(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # The library entry it was picked from; PROTECT: an entry in use is retired, never deleted.
+    template = models.ForeignKey("GoalTemplate", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="goals")
 
     objects = GoalQuerySet.as_manager()
     history = HistoricalRecords()
@@ -301,3 +306,114 @@ class Goal(models.Model):
         unit = self.unit or {"percent": "%", "money": ""}.get(self.measure_kind, "")
         arrow = "≥" if self.direction == self.Direction.HIGHER else "≤"
         return f"{arrow} {target} {unit}".strip()
+
+
+# The goal library, job titles and goal sets ------------------------------------------------------
+
+class JobTitle(models.Model):
+    """A title an employee can hold (Employee.title holds its name) and the competencies that
+    suit it, which the SMART assistant's Relevant check reads."""
+
+    name = models.CharField(max_length=100, unique=True)
+    is_active = models.BooleanField(default=True)
+    competencies = models.ManyToManyField(Competency, blank=True, related_name="job_titles")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class GoalTemplate(models.Model):
+    """One entry of the goal library: a goal or KPI from the seeds, or one an admin added.
+    Retired entries are hidden from the library but stay on the sheets that used them."""
+
+    class Source(models.TextChoices):
+        FORM_EXAMPLES = "000", "Seed 000 · paper form example goals"
+        MANAGER_GOALS = "001", "Seed 001 · Collection Manager goals"
+        KRA_KPIS = "004", "Seed 004 · Collection Representative KPIs"
+        ADMIN = "admin", "Added by an admin"
+
+    text = models.TextField(max_length=GOAL_TEXT_MAX)
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT,
+                                   related_name="goal_templates")
+    titles = models.ManyToManyField(JobTitle, blank=True, related_name="goal_templates",
+                                    help_text="The job titles this goal suits.")
+    measure_kind = models.CharField("Suggested measure", max_length=10, blank=True,
+                                    choices=Goal.MeasureKind.choices)
+    unit = models.CharField("Suggested unit", max_length=40, blank=True)
+    direction = models.CharField(max_length=10, blank=True, choices=Goal.Direction.choices)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.ADMIN)
+    source_ref = models.CharField(
+        "Reference", max_length=60, blank=True,
+        help_text="Where in the source it comes from, such as “line 12” or “KRA 3, KPI 2”.")
+    is_active = models.BooleanField("Active", default=True,
+                                    help_text="Untick to retire the entry from the library.")
+
+    class Meta:
+        ordering = ["competency__position", "source", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_ref"],
+                                    condition=~models.Q(source_ref=""),
+                                    name="one_template_per_seed_reference")
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class GoalSet(models.Model):
+    """A named set of goals a supervisor or HR applies to many employees at once."""
+
+    name = models.CharField(max_length=100)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="goal_sets")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class GoalSetItem(models.Model):
+    """One goal of a set; its due date is relative to the period it is applied in."""
+
+    class DueRule(models.TextChoices):
+        AFTER_START = "after_start", "Days after the period starts"
+        PERIOD_END = "period_end", "At the period's end"
+
+    goal_set = models.ForeignKey(GoalSet, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(default=0)
+    template = models.ForeignKey(GoalTemplate, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="goal_set_items")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=GOAL_TEXT_MAX)
+    measure_kind = models.CharField(max_length=10, choices=Goal.MeasureKind.choices,
+                                    default=Goal.MeasureKind.COUNT)
+    target = models.DecimalField(max_digits=14, decimal_places=2)
+    unit = models.CharField(max_length=40, blank=True)
+    direction = models.CharField(max_length=10, choices=Goal.Direction.choices,
+                                 default=Goal.Direction.HIGHER)
+    baseline = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    weight = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)])
+    due_rule = models.CharField(max_length=20, choices=DueRule.choices,
+                                default=DueRule.PERIOD_END)
+    due_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="For “days after the period starts”.")
+
+    class Meta:
+        ordering = ["goal_set", "position", "id"]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def due_in(self, period: ReviewPeriod):
+        """The due date in `period`: never after the period's last day."""
+        if self.due_rule == self.DueRule.AFTER_START and self.due_days is not None:
+            return min(period.starts_on + timedelta(days=self.due_days), period.ends_on)
+        return period.ends_on
