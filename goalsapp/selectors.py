@@ -14,8 +14,9 @@ from itertools import groupby
 from django.db.models import QuerySet
 from django.http import Http404
 
+from . import smart
 from .defaults import HR_GROUP_NAME
-from .models import Competency, Employee, Goal, GoalSheet
+from .models import Competency, Employee, Goal, GoalSet, GoalSheet, GoalTemplate, JobTitle
 
 HR_GROUP = HR_GROUP_NAME
 
@@ -165,3 +166,95 @@ def sheet_changes(sheet: GoalSheet, since) -> list[Change]:
                          names, since)
     changes += _diff(list(sheet_history), SHEET_FIELDS, lambda r: "Sheet", {}, since)
     return sorted(changes, key=lambda change: change.at, reverse=True)
+
+
+# The goal library, goal sets and the SMART assistant -------------------------------------------
+
+def title_competencies(title: str) -> frozenset[str] | None:
+    """Names of the competencies listed for the job title `title`; None if no such title."""
+    job = JobTitle.objects.filter(name=title).prefetch_related("competencies").first()
+    if job is None:
+        return None
+    return frozenset(c.name for c in job.competencies.all())
+
+
+_LOOK_UP = object()
+
+
+def smart_hints(goal: Goal, sheet: GoalSheet, suited=_LOOK_UP) -> dict[str, smart.Hint]:
+    """The assistant's hints for a saved goal; pass `suited` (title_competencies of the sheet's
+    title) to spare the lookup."""
+    if suited is _LOOK_UP:
+        suited = title_competencies(sheet.title)
+    return smart.check(
+        text=goal.text, target=goal.target, unit=goal.unit, measure_kind=goal.measure_kind,
+        baseline=goal.baseline, direction=goal.direction,
+        competency=goal.competency.name if goal.competency_id else None,
+        title=sheet.title, suited=suited, due_on=goal.due_on,
+        starts_on=sheet.period.starts_on, ends_on=sheet.period.ends_on)
+
+
+def library_search(*, text: str = "", competency_id=None, title: str = "") -> QuerySet:
+    """Active library entries matching every given filter; the library is open to every
+    signed-in user (it holds no one's data)."""
+    entries = GoalTemplate.objects.filter(is_active=True).select_related("competency")
+    for word in text.split()[:10]:
+        entries = entries.filter(text__icontains=word)
+    if competency_id:
+        entries = entries.filter(competency_id=competency_id)
+    if title:
+        entries = entries.filter(titles__name=title)
+    return entries.prefetch_related("titles").distinct()
+
+
+def goal_sets_visible_to(user) -> QuerySet[GoalSet]:
+    """HR and staff see every goal set; anyone else the sets they own."""
+    if not user.is_authenticated:
+        return GoalSet.objects.none()
+    sets = GoalSet.objects.select_related("owner")
+    return sets if sees_everything(user) else sets.filter(owner=user)
+
+
+def may_keep_goal_sets(user) -> bool:
+    """Supervisors and HR save goal sets."""
+    return is_hr(user) or is_supervisor(user)
+
+
+AUDIENCES = {
+    "direct": "My direct reports",
+    "line": "My whole line (everyone below me)",
+    "territory": "A territory",
+    "title": "A job title",
+    "tier": "A performance tier",
+}
+
+
+def employees_for_audience(user, audience: str, value: str = "") -> QuerySet[Employee]:
+    """The active employees of an audience, always inside employees_visible_to(user); whether
+    the user may start each one's sheet is the workflow's question (require_may_start)."""
+    me = employee_of(user)
+    visible = employees_visible_to(user).filter(is_active=True).select_related(
+        "supervisor", "user")
+    if me is not None:
+        visible = visible.exclude(pk=me.pk)
+    match audience:
+        case "direct":
+            return visible.filter(supervisor=me) if me else visible.none()
+        case "line":
+            return visible.filter(pk__in=line_below(me)) if me else visible.none()
+        case "territory":
+            return visible.filter(territory=value)
+        case "title":
+            return visible.filter(title=value)
+        case "tier":
+            return visible.filter(performance_tier=value)
+    return visible.none()
+
+
+def audience_values(user) -> dict[str, list[str]]:
+    """The territories and titles found among the employees `user` may see, for the filters."""
+    visible = employees_visible_to(user).filter(is_active=True)
+    return {
+        "territory": sorted(set(visible.exclude(territory="").values_list("territory", flat=True))),
+        "title": sorted(set(visible.exclude(title="").values_list("title", flat=True))),
+    }

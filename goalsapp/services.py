@@ -5,9 +5,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from .models import Competency, Employee, Goal, GoalSheet, ReviewPeriod
+from .models import Competency, Employee, Goal, GoalSet, GoalSetItem, GoalSheet, ReviewPeriod
 
 SUMMARY_FIELDS = ("estimated_total_time", "action_plans", "milestones", "additional_comments")
 DRAFT_SHEET_FIELDS = ("goals_completed_since_last", *SUMMARY_FIELDS)
@@ -28,6 +30,7 @@ class GoalRow:
     due_on: date
     weight: int | None
     delete: bool = False
+    template_id: int | None = None  # the library entry the row was picked from
 
 
 def sheet_create(*, employee: Employee, period: ReviewPeriod, actor=None) -> GoalSheet:
@@ -67,7 +70,7 @@ def goals_save(sheet: GoalSheet, rows: list[GoalRow], actor) -> bool:
             "competency": row.competency, "text": row.text.strip(),
             "measure_kind": row.measure_kind, "target": row.target, "unit": row.unit.strip(),
             "direction": row.direction, "baseline": row.baseline, "due_on": row.due_on,
-            "weight": row.weight, "position": position,
+            "weight": row.weight, "position": position, "template_id": row.template_id,
         }
         if goal is None:
             goal = Goal(sheet=sheet, **values)
@@ -90,3 +93,35 @@ def sheet_touch(sheet: GoalSheet, update_fields: list[str], actor) -> None:
     sheet.version += 1
     sheet.updated_at = timezone.now()
     sheet.save(update_fields=[*update_fields, "version", "updated_at"])
+
+
+def goals_append(sheet: GoalSheet, rows: list[GoalRow], actor) -> list[Goal]:
+    """Adds `rows` after the sheet's goals in one insert, with their history records, as
+    `actor`: the bulk path of goal sets, where goals_save's row-by-row saves would be slow."""
+    last = sheet.goals.order_by("-position").values_list("position", flat=True).first() or 0
+    goals = [
+        Goal(sheet=sheet, competency=row.competency, text=row.text.strip(),
+             measure_kind=row.measure_kind, target=row.target, unit=row.unit.strip(),
+             direction=row.direction, baseline=row.baseline, due_on=row.due_on,
+             weight=row.weight, position=last + number, template_id=row.template_id)
+        for number, row in enumerate(rows, start=1)
+    ]
+    return bulk_create_with_history(goals, Goal, default_user=actor)
+
+
+def goal_set_save(*, actor, goal_set: GoalSet, items: list[GoalSetItem],
+                  removed: list[GoalSetItem]) -> GoalSet:
+    """Saves a goal set and its goals in the order given; a new set belongs to `actor`."""
+    with transaction.atomic():
+        if goal_set.pk is None:
+            goal_set.owner = actor
+        goal_set.updated_at = timezone.now()
+        goal_set.save()
+        for item in removed:
+            if item.pk is not None:
+                item.delete()
+        for position, item in enumerate(items, start=1):
+            item.goal_set = goal_set
+            item.position = position
+            item.save()
+    return goal_set

@@ -5,7 +5,15 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.forms import BaseFormSet, formset_factory
 
-from goalsapp.models import GOAL_TEXT_MAX, LONG_TEXT_MAX, Competency, Goal, GoalSheet, ReviewPeriod
+from goalsapp.models import (
+    GOAL_TEXT_MAX,
+    LONG_TEXT_MAX,
+    Competency,
+    Goal,
+    GoalSheet,
+    GoalTemplate,
+    ReviewPeriod,
+)
 from goalsapp.rules import MISSING, goal_field_errors, weights_error
 from goalsapp.selectors import direct_reports
 from goalsapp.services import GoalRow
@@ -35,6 +43,11 @@ class VersionForm(forms.Form):
 
 class GoalForm(forms.Form):
     goal_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Retired entries too: a goal picked before its entry was retired keeps its link.
+    template = forms.ModelChoiceField(
+        queryset=GoalTemplate.objects.all(), required=False, widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "That library entry does not exist: remove this goal "
+                                          "and pick it from the library again."})
     competency = forms.ModelChoiceField(
         queryset=Competency.objects.filter(is_active=True), empty_label="Choose a competency…",
         error_messages={"required": MISSING["competency"]})
@@ -100,7 +113,8 @@ class GoalForm(forms.Form):
             goal_id=c.get("goal_id"), competency=c.get("competency"), text=c.get("text", ""),
             measure_kind=c["measure_kind"], target=c.get("target"), unit=c.get("unit", ""),
             direction=c["direction"], baseline=c.get("baseline"), due_on=c.get("due_on"),
-            weight=c.get("weight"), delete=bool(c.get("DELETE")))
+            weight=c.get("weight"), delete=bool(c.get("DELETE")),
+            template_id=c["template"].pk if c.get("template") else None)
 
 
 class BaseGoalFormSet(BaseFormSet):
@@ -138,7 +152,8 @@ GoalFormSet = formset_factory(GoalForm, formset=BaseGoalFormSet, extra=0, can_de
 def goal_initial(goal: Goal, flagged: dict) -> dict:
     answer = flagged.get(goal.pk)
     return {
-        "goal_id": goal.pk, "competency": goal.competency_id, "text": goal.text,
+        "goal_id": goal.pk, "template": goal.template_id, "competency": goal.competency_id,
+        "text": goal.text,
         "measure_kind": goal.measure_kind, "target": goal.target, "unit": goal.unit,
         "direction": goal.direction, "baseline": goal.baseline, "due_on": goal.due_on,
         "weight": goal.weight, "ORDER": goal.position, "reply": answer.reply if answer else "",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import lists, sheet, steps
+from .views import goal_sets, library, lists, sheet, steps
 
 urlpatterns = [
     path("", lists.inbox, name="inbox"),
@@ -14,6 +14,13 @@ urlpatterns = [
     path("sheets/<int:pk>/do/<slug:action>/", sheet.sheet_transition, name="sheet_transition"),
     path("sheets/<int:pk>/edit/", steps.sheet_edit, name="sheet_edit"),
     path("sheets/<int:pk>/edit/new-row/", steps.goal_row, name="goal_row"),
+    # Goal library, SMART hints and goal sets (issue 5)
+    path("sheets/<int:pk>/edit/library/", library.library_panel, name="goal_library"),
+    path("sheets/<int:pk>/edit/hints/", library.goal_hints, name="goal_hints"),
+    path("goal-sets/", goal_sets.goal_set_list, name="goal_set_list"),
+    path("goal-sets/new/", goal_sets.goal_set_edit, name="goal_set_new"),
+    path("goal-sets/<int:set_id>/", goal_sets.goal_set_edit, name="goal_set_edit"),
+    path("goal-sets/<int:set_id>/apply/", goal_sets.goal_set_apply, name="goal_set_apply"),
     path("sheets/<int:pk>/summary/", steps.sheet_summary, name="sheet_summary"),
     path("sheets/<int:pk>/answers/", steps.sheet_answers, name="sheet_answers"),
     path("sheets/<int:pk>/answers/<int:goal_id>/", steps.goal_answer, name="goal_answer"),

@@ -128,6 +128,7 @@ for _action in TABLE:
 # How the timeline words each event.
 EVENT_WORDS = {
     "start": "started the sheet",
+    "apply_goal_set": "added goals from a goal set",
     "send_to_employee": "sent the goals to the employee",
     "submit_answers": "submitted answers",
     "sign_supervisor": "signed as supervisor",

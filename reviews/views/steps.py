@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from goalsapp.selectors import get_sheet_for_user
+from goalsapp.models import Competency, Goal, GoalTemplate, JobTitle
+from goalsapp.selectors import get_sheet_for_user, smart_hints, title_competencies
 
 from .. import services
 from ..forms import (
@@ -27,6 +29,7 @@ from ..forms import (
 from ..selectors import flagged_answers, sheet_view
 from ..workflow import ActionForbidden, StaleVersion, WorkflowError, require
 from .common import forbidden, sheet_context
+from .hints import attach_hints
 
 GOALS_PREFIX = "goals"
 
@@ -86,13 +89,28 @@ def sheet_edit(request, pk):
         goals = sheet.goals.select_related("competency").order_by("position", "id")
         formset = GoalFormSet(initial=[goal_initial(g, flagged) for g in goals],
                               **formset_kwargs)
+    attach_hints(formset.forms, sheet)
     return render(request, "reviews/sheet_edit.html", sheet_context(
-        request, sheet, sheet_form=sheet_form, formset=formset))
+        request, sheet, sheet_form=sheet_form, formset=formset,
+        library_competencies=Competency.objects.filter(is_active=True),
+        library_titles=JobTitle.objects.filter(is_active=True).values_list("name", flat=True)))
+
+
+def _library_initial(template_id: str) -> dict:
+    """A new row prefilled from an active library entry; the supervisor adds the numbers."""
+    template = (GoalTemplate.objects.filter(pk=template_id, is_active=True).first()
+                if template_id.isdigit() else None)
+    if template is None:
+        raise Http404("No such entry in the goal library.")
+    return {"template": template.pk, "competency": template.competency_id,
+            "text": template.text, "measure_kind": template.measure_kind or Goal.MeasureKind.COUNT,
+            "unit": template.unit, "direction": template.direction or Goal.Direction.HIGHER}
 
 
 @login_required
 def goal_row(request, pk):
-    """An empty goal row for the editor (htmx), numbered after the rows already on the page."""
+    """A goal row for the editor (htmx), numbered after the rows already on the page: empty,
+    or prefilled from the library entry named by `template`."""
     sheet = get_sheet_for_user(request.user, pk)
     if refusal := _refusal(request, sheet, "edit_goals"):
         return refusal
@@ -100,10 +118,13 @@ def goal_row(request, pk):
         index = max(0, min(int(request.GET.get(f"{GOALS_PREFIX}-TOTAL_FORMS", "0")), 99))
     except ValueError:
         index = 0
+    template_id = request.GET.get("template", "")
+    initial = _library_initial(template_id) if template_id else None
     formset = GoalFormSet(prefix=GOALS_PREFIX, period=sheet.period, flagged={})
     form = GoalForm(prefix=formset.add_prefix(index), period=sheet.period, flagged={},
-                    use_required_attribute=False)
+                    use_required_attribute=False, initial=initial)
     formset.add_fields(form, index)  # the ORDER and DELETE fields every row carries
+    attach_hints([form], sheet)
     return render(request, "reviews/partials/goal_row.html", {
         "form": form, "sheet": sheet, "new_total": index + 1, "prefix": GOALS_PREFIX})
 
@@ -227,10 +248,19 @@ def goal_answer(request, pk, goal_id):
 # HR's SMART review ------------------------------------------------------------------------------
 
 def _smart_form(goal_view, data=None):
+    """HR's checklist for one goal. Until HR has saved a verdict the boxes are prefilled with
+    the assistant's hints, shown next to each criterion; only HR's save records anything."""
     check = goal_view.smart_check
+    goal = goal_view.goal
+    sheet = goal.sheet
+    if not hasattr(sheet, "_suited"):  # one title lookup for all the page's goals
+        sheet._suited = title_competencies(sheet.title)
+    hints = smart_hints(goal, sheet, suited=sheet._suited)
     initial = ({name: getattr(check, name) for name in SMART_LABELS} | {"note": check.note}
-               if check else {})
-    return SmartCheckForm(data, prefix=f"goal-{goal_view.goal.pk}", initial=initial)
+               if check else {name: hint.passes for name, hint in hints.items()})
+    form = SmartCheckForm(data, prefix=f"goal-{goal.pk}", initial=initial)
+    form.hinted_fields = [(form[name], hints[name]) for name in SMART_LABELS]
+    return form
 
 
 SMART_STEP = GoalRowStep(

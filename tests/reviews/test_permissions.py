@@ -102,6 +102,8 @@ SHEET_URLS = (
     SheetUrl("sheet_edit", "get", S.DRAFTING, "supervisor"),
     SheetUrl("sheet_edit", "post", S.DRAFTING, "supervisor"),
     SheetUrl("goal_row", "get", S.DRAFTING, "supervisor"),
+    SheetUrl("goal_library", "get", S.DRAFTING, "supervisor"),
+    SheetUrl("goal_hints", "get", S.DRAFTING, "supervisor"),
     SheetUrl("sheet_summary", "get", S.SUPERVISOR_SIGNATURE, "supervisor"),
     SheetUrl("sheet_summary", "post", S.SUPERVISOR_SIGNATURE, "supervisor"),
     SheetUrl("sheet_answers", "get", S.EMPLOYEE_REVIEW, "employee"),
@@ -111,6 +113,8 @@ SHEET_URLS = (
 )
 
 LIST_URLS = ("inbox", "sheet_list", "team", "sheet_start", "hr_queue")
+# Goal sets belong to no sheet: their matrix is in tests/reviews/test_goal_sets.py.
+GOAL_SET_URLS = ("goal_set_list", "goal_set_new", "goal_set_edit", "goal_set_apply")
 
 
 @pytest.fixture
@@ -244,7 +248,7 @@ def test_sheet_url_permissions(client, people, sheet, advance, hr, url, persona)
 
 
 def test_the_matrix_covers_every_url_and_every_transition():
-    covered = {url.name for url in SHEET_URLS} | set(LIST_URLS)
+    covered = {url.name for url in SHEET_URLS} | set(LIST_URLS) | set(GOAL_SET_URLS)
     assert covered == {pattern.name for pattern in review_urls.urlpatterns}
     assert {action for action, _, _ in TRANSITIONS} == {a.name for a in TABLE if a.is_transition}
     assert {(a, s, actor) for a, s, actor in TRANSITIONS} == {

@@ -1,0 +1,161 @@
+"""Applying a goal set to many employees at once: a preview of who gets what, then one action
+that starts or extends each employee's draft sheet, all-or-nothing per employee.
+
+Sheets are started through services.sheet_start (its checks and its "start" event); goals are
+added through goalsapp.services.goals_append (one insert per employee, with history); each
+employee's sheet also records an "apply_goal_set" event. One savepoint per employee: a failure
+undoes that employee's changes only and is reported with the others' results.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+
+from goalsapp import services as goals
+from goalsapp.models import Employee, GoalSet, GoalSheet, ReviewPeriod, SheetState
+
+from . import services
+from .workflow import WorkflowError, require, require_may_start
+
+NEW, EXTEND, SKIP, FAILED = "new", "extend", "skip", "failed"
+OUTCOME_LABELS = {NEW: "New sheet", EXTEND: "Extend draft", SKIP: "Skipped", FAILED: "Failed"}
+
+
+@dataclass
+class Outcome:
+    employee: Employee
+    kind: str  # NEW, EXTEND, SKIP or FAILED
+    reason: str = ""
+    sheet: GoalSheet | None = None
+    goals_added: int = 0
+
+    @property
+    def label(self) -> str:
+        return OUTCOME_LABELS[self.kind]
+
+
+@dataclass
+class Plan:
+    """What applying a set would do (preview) or did (result), one outcome per employee."""
+
+    goal_set: GoalSet
+    period: ReviewPeriod
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[Outcome]:
+        return [o for o in self.outcomes if o.kind == kind]
+
+    @property
+    def new(self):
+        return self.of_kind(NEW)
+
+    @property
+    def extended(self):
+        return self.of_kind(EXTEND)
+
+    @property
+    def skipped(self):
+        return self.of_kind(SKIP)
+
+    @property
+    def failed(self):
+        return self.of_kind(FAILED)
+
+    @property
+    def to_apply(self) -> int:
+        return len(self.new) + len(self.extended)
+
+
+def _rows(goal_set: GoalSet, period: ReviewPeriod) -> list[goals.GoalRow]:
+    return [
+        goals.GoalRow(goal_id=None, competency=item.competency, text=item.text,
+                      measure_kind=item.measure_kind, target=item.target, unit=item.unit,
+                      direction=item.direction, baseline=item.baseline,
+                      due_on=item.due_in(period), weight=item.weight,
+                      template_id=item.template_id)
+        for item in goal_set.items.select_related("competency")
+    ]
+
+
+def _classify(actor, employee: Employee, sheet: GoalSheet | None) -> Outcome:
+    """What applying would do for one employee, given their sheet in the period (if any)."""
+    if sheet is None:
+        try:
+            require_may_start(actor, employee)
+        except WorkflowError as error:
+            return Outcome(employee, SKIP, str(error))
+        if not employee.is_active:
+            return Outcome(employee, SKIP, f"{employee.full_name} is no longer active.")
+        return Outcome(employee, NEW)
+    if sheet.state != SheetState.DRAFTING:
+        return Outcome(employee, SKIP, f"The sheet is past drafting "
+                                       f"({sheet.get_state_display()}).", sheet)
+    try:
+        require(actor, sheet, "edit_goals")
+    except WorkflowError as error:
+        return Outcome(employee, SKIP, str(error), sheet)
+    return Outcome(employee, EXTEND, sheet=sheet)
+
+
+def _sheets_by_employee(employees: list[Employee], period: ReviewPeriod) -> dict:
+    sheets = GoalSheet.objects.filter(employee__in=employees, period=period).select_related(
+        "employee__supervisor", "period")
+    return {sheet.employee_id: sheet for sheet in sheets}
+
+
+def goal_set_preview(*, actor, goal_set: GoalSet, period: ReviewPeriod,
+                     employees) -> Plan:
+    """Who would get a new sheet, whose draft would be extended, and who is skipped and why."""
+    employees = list(employees)
+    sheets = _sheets_by_employee(employees, period)
+    plan = Plan(goal_set, period)
+    for employee in employees:
+        plan.outcomes.append(_classify(actor, employee, sheets.get(employee.pk)))
+    return plan
+
+
+def goal_set_apply(*, actor, goal_set: GoalSet, period: ReviewPeriod, employees) -> Plan:
+    """Starts or extends each employee's draft sheet with the set's goals. Skips (and lists)
+    those whose sheet is past drafting or who may not be started by `actor`."""
+    if not period.is_open:
+        raise WorkflowError(f"The period {period} is closed.")
+    rows = _rows(goal_set, period)
+    if not rows:
+        raise WorkflowError(f"The goal set “{goal_set.name}” has no goals to apply.")
+    employees = list(employees)
+    sheets = _sheets_by_employee(employees, period)
+    plan = Plan(goal_set, period)
+    note = f"Goal set “{goal_set.name}”: {len(rows)} goal{'s' if len(rows) != 1 else ''} added."
+    for employee in employees:
+        try:
+            with transaction.atomic():  # a savepoint per employee: all or nothing for each
+                outcome = _apply_one(actor, employee, sheets.get(employee.pk), period, rows,
+                                     note)
+        except (WorkflowError, DatabaseError, ValidationError) as error:
+            outcome = Outcome(employee, FAILED, _reason(error))
+        plan.outcomes.append(outcome)
+    return plan
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, WorkflowError):
+        return str(error)
+    return f"Nothing was changed for this employee: the database refused the change ({error})."
+
+
+def _apply_one(actor, employee, sheet, period, rows, note) -> Outcome:
+    if sheet is not None:  # re-read under a row lock: the preview may be out of date
+        sheet = services._lock(sheet.pk, None)
+    outcome = _classify(actor, employee, sheet)
+    if outcome.kind == SKIP:
+        return outcome
+    if sheet is None:
+        sheet = services.sheet_start(actor=actor, employee=employee, period=period)
+    outcome.sheet = sheet
+    added = goals.goals_append(sheet, rows, actor)
+    if outcome.kind == EXTEND:  # an editor open on this draft must see "changed meanwhile"
+        goals.sheet_touch(sheet, [], actor)
+    services._event(sheet, actor, "apply_goal_set", sheet.state, note)
+    outcome.goals_added = len(added)
+    return outcome

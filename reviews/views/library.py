@@ -1,0 +1,57 @@
+"""The goal library inside the goal editor: search and preview entries, and the SMART hints of
+a row as the supervisor types (both htmx fragments of the editor)."""
+
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from goalsapp.models import JobTitle
+from goalsapp.selectors import get_sheet_for_user, library_search, title_competencies
+
+from ..library_forms import LibrarySearchForm
+from .hints import competency_names, row_hints
+from .steps import GOALS_PREFIX, _refusal
+
+RESULTS_SHOWN = 25
+ROW_PREFIX = re.compile(rf"^{GOALS_PREFIX}-\d{{1,2}}$")
+
+
+@login_required
+def library_panel(request, pk):
+    """Library entries matching the search; the title filter defaults to the employee's."""
+    sheet = get_sheet_for_user(request.user, pk)
+    if refusal := _refusal(request, sheet, "edit_goals"):
+        return refusal
+    data = request.GET.copy()
+    if "library-title" not in data:  # the employee's title, when it is one the library knows
+        known = JobTitle.objects.filter(name=sheet.title, is_active=True).exists()
+        data["library-title"] = sheet.title if known else ""
+    form = LibrarySearchForm(data, prefix="library")
+    entries, total = [], 0
+    if form.is_valid():
+        found = library_search(text=form.cleaned_data["q"],
+                               competency_id=getattr(form.cleaned_data["competency"], "pk", None),
+                               title=form.cleaned_data["title"])
+        total = found.count()
+        entries = list(found[:RESULTS_SHOWN])
+    return render(request, "reviews/partials/library_results.html", {
+        "sheet": sheet, "form": form, "entries": entries, "total": total,
+        "shown": len(entries)})
+
+
+@login_required
+def goal_hints(request, pk):
+    """The SMART hints of one editor row, refreshed with htmx whenever a field changes."""
+    from ..forms import GoalForm
+
+    sheet = get_sheet_for_user(request.user, pk)
+    if refusal := _refusal(request, sheet, "edit_goals"):
+        return refusal
+    prefix = request.GET.get("row", f"{GOALS_PREFIX}-0")
+    if not ROW_PREFIX.match(prefix):
+        raise Http404("No such goal row.")
+    form = GoalForm(request.GET, prefix=prefix, period=sheet.period, flagged={})
+    return render(request, "reviews/partials/smart_hints.html", {
+        "hints": row_hints(form, sheet, title_competencies(sheet.title), competency_names())})
