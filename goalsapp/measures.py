@@ -32,7 +32,7 @@ RULES: tuple[tuple[str, str, str, str], ...] = (
     (r"number of accounts|accounts meeting", COUNT, "accounts", HIGHER),
     (r"number of ([\w ]+?)(?= (?:from|for|in|per|resolved|meeting)\b|$)", COUNT, "", HIGHER),
     (r"training sessions|surveys", COUNT, "per year", HIGHER),
-    (r"\bincrease\b|improvement in", PERCENT, "%", HIGHER),
+    (r"^increase\b|^improvement in", PERCENT, "%", HIGHER),  # a KPI naming a rise
 )
 LOWER_IS_BETTER = r"\breduc\w*|\bdecreas\w*|\bdefaults?\b|errors|delinquen\w*|bad debt"
 
