@@ -85,4 +85,4 @@ def goal_set_apply(request, set_id):
             plan = bulk_assign.goal_set_preview(**arguments)
     return render(request, "reviews/goal_sets/apply.html", {
         "goal_set": goal_set, "items": list(goal_set.items.select_related("competency")),
-        "form": form, "plan": plan, "result": result})
+        "form": form, "plan": plan, "result": result, "shown": result or plan})
