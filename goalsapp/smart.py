@@ -6,8 +6,9 @@ HR's own pass/fail, recorded in reviews.models.SmartCheck, is what counts.
 
 The rules, as docs/architecture.md states them:
 - Specific: the goal does not open with a vague verb or adverb (VAGUE_OPENINGS: learn, try,
-  always, improve, be, …) unless it states a number, and it names what the action acts on
-  (at least MIN_WORDS words).
+  always, improve, be, …) unless it states a number, nor with the name of a measure as a KPI
+  does (MEASURE_OPENINGS: percentage, number, average, …), and it names what the action acts
+  on (at least MIN_WORDS words).
 - Measurable: a numeric target, with a unit (percent and money measures carry theirs).
 - Achievable: with a baseline, the target moves the right way (or holds) and by at most
   MAX_CHANGE (50%) of the baseline; a percentage stays within 0–100. Without a baseline it
@@ -27,6 +28,12 @@ CRITERIA = ("specific", "measurable", "achievable", "relevant", "time_bound")
 VAGUE_OPENINGS = frozenset({
     "learn", "try", "always", "improve", "be", "understand", "think", "see", "focus", "grow",
     "aim", "make", "put", "show", "strive", "become", "know", "continue", "work", "get",
+})
+# KPIs (seed 004) open with the measure they name, not an action.
+MEASURE_OPENINGS = frozenset({
+    "percentage", "number", "average", "reduction", "accuracy", "timeliness", "rate",
+    "feedback", "achievement", "increase", "improvement", "participation", "application",
+    "adherence", "customer", "audit", "training", "team",
 })
 MIN_WORDS = 4
 MAX_CHANGE = Decimal("0.5")
@@ -54,6 +61,9 @@ def specific(text: str) -> Hint:
     if opening in VAGUE_OPENINGS and not re.search(r"\d", text):
         return Hint(False, f"It opens with “{words[0]}”, a vague word: start with the concrete "
                            "action and what it acts on, such as “Resolve 20 disputed invoices”.")
+    if opening in MEASURE_OPENINGS:
+        return Hint(False, f"It names a measure (“{words[0]} …”), not an action: say what will "
+                           "be done, such as “Bring average days outstanding down to 40”.")
     if len(words) < MIN_WORDS:
         return Hint(False, "Say what the action acts on: the goal is too short to be specific.")
     return Hint(True, f"It names a concrete action (“{words[0]}”) and what it acts on.")

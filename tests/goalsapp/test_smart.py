@@ -79,6 +79,7 @@ def test_the_hints_for_each_example_goal_as_written(number, opening, specific_pa
     ("Try to call more customers.", False),
     ("Be better at collections.", False),
     ("Call customers.", False),  # an action, but too short to say what it acts on
+    ("Average days outstanding for overdue accounts", False),  # a KPI names a measure
     ("", False),
     ("   ", False),
 ])
