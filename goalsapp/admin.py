@@ -18,7 +18,18 @@ from django.views.decorators.debug import sensitive_post_parameters
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services as goal_services
-from .models import Competency, Employee, Goal, GoalSheet, ReviewPeriod, SheetLocked
+from .models import (
+    Competency,
+    Employee,
+    Goal,
+    GoalSet,
+    GoalSetItem,
+    GoalSheet,
+    GoalTemplate,
+    JobTitle,
+    ReviewPeriod,
+    SheetLocked,
+)
 
 PERIOD_SIGNED = ("Sheets in this period have been signed: its name and dates are part of what "
                  "was signed and can no longer change.")
@@ -132,6 +143,20 @@ class EmployeeAdminForm(forms.ModelForm):
         model = Employee
         fields = ("user", "employee_number", "full_name", "title", "territory", "work_location",
                   "performance_tier", "supervisor", "is_active")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Employee.title stays a name; the admin offers the active job titles, plus a retired
+        # or unknown current value so editing an employee never silently changes their title.
+        names = list(JobTitle.objects.filter(is_active=True).values_list("name", flat=True))
+        current = self.instance.title if self.instance.pk else ""
+        if current and current not in names:
+            names.append(current)
+        self.fields["title"] = forms.ChoiceField(
+            choices=[("", "Choose a job title…")] + [(name, name) for name in sorted(names)],
+            help_text="Job titles are managed under Goal library → Job titles.",
+            error_messages={"required": "Choose a job title.",
+                            "invalid_choice": "Choose one of the active job titles."})
 
     def clean_ssn(self):
         ssn = self.cleaned_data["ssn"].strip()
@@ -332,3 +357,66 @@ class GoalAdmin(SheetLockAdmin):
         """A goal is part of its sheet: changing one moves the sheet's version on."""
         for sheet in GoalSheet.objects.filter(pk__in=[pk for pk in sheet_ids if pk]):
             goal_services.sheet_touch(sheet, [], request.user)
+
+
+# The goal library, job titles and goal sets -----------------------------------------------------
+
+
+@admin.register(JobTitle)
+class JobTitleAdmin(admin.ModelAdmin):
+    list_display = ("name", "competency_count", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name",)
+    filter_horizontal = ("competencies",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("competencies")
+
+    @admin.display(description="Competencies")
+    def competency_count(self, obj):
+        return len(obj.competencies.all())
+
+
+@admin.action(description="Retire the selected entries (they stay on sheets that use them)")
+def retire_templates(modeladmin, request, queryset):
+    count = queryset.update(is_active=False)
+    modeladmin.message_user(request, f"{count} library entr{'y' if count == 1 else 'ies'} "
+                                     "retired.", messages.SUCCESS)
+
+
+@admin.register(GoalTemplate)
+class GoalTemplateAdmin(admin.ModelAdmin):
+    """Admins add, edit and retire entries; an entry in use cannot be deleted (PROTECT), it is
+    retired instead."""
+
+    list_display = ("text", "competency", "measure_kind", "unit", "source", "source_ref",
+                    "is_active")
+    list_filter = ("is_active", "competency", "titles", "source", "measure_kind")
+    list_select_related = ("competency",)
+    search_fields = ("text", "source_ref")
+    filter_horizontal = ("titles",)
+    actions = [retire_templates]
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if Goal.objects.filter(template_id=unquote(object_id)).exists():
+            self.message_user(request, "This entry is on goal sheets and cannot be deleted: "
+                                       "untick “Active” to retire it.", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:goalsapp_goaltemplate_change",
+                                                args=[object_id]))
+        return super().delete_view(request, object_id, extra_context)
+
+
+class GoalSetItemInline(admin.StackedInline):
+    model = GoalSetItem
+    extra = 0
+    autocomplete_fields = ("template",)
+    fields = (("competency", "template"), "text", ("measure_kind", "target", "unit"),
+              ("direction", "baseline", "weight"), ("due_rule", "due_days"), "position")
+
+
+@admin.register(GoalSet)
+class GoalSetAdmin(admin.ModelAdmin):
+    list_display = ("name", "owner", "updated_at")
+    search_fields = ("name",)
+    autocomplete_fields = ("owner",)
+    inlines = [GoalSetItemInline]

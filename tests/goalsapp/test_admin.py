@@ -13,7 +13,18 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from goalsapp.models import Competency, Employee, Goal, GoalSheet, ReviewPeriod, SheetState
+from goalsapp.models import (
+    Competency,
+    Employee,
+    Goal,
+    GoalSet,
+    GoalSetItem,
+    GoalSheet,
+    GoalTemplate,
+    JobTitle,
+    ReviewPeriod,
+    SheetState,
+)
 from reviews import services
 from reviews.models import GoalAnswer, ReviewEvent, Signature, SmartCheck
 from tests.factories import GoalFactory, GoalSheetFactory, ReviewPeriodFactory
@@ -30,6 +41,7 @@ EXPECTED_MODELS = {
     Employee, ReviewPeriod, Competency, GoalSheet, Goal,
     GoalAnswer, SmartCheck, Signature, ReviewEvent,
     User, Group,
+    GoalTemplate, JobTitle, GoalSet,
 }
 # A search term that finds at least one row of each model in the `data` fixture.
 SEARCH_TERMS = {
@@ -44,6 +56,9 @@ SEARCH_TERMS = {
     ReviewEvent: "Emma",
     User: "ada",
     Group: "HR",
+    GoalTemplate: "outstanding",
+    JobTitle: "Collection",
+    GoalSet: "Quarter",
 }
 
 
@@ -86,6 +101,11 @@ def data(sheet, advance, period, other_employee, other_supervisor):
 
     other_employee.set_ssn(SSN)
     other_employee.save()
+    JobTitle.objects.create(name="AR Lead")  # a title the Employee form may offer
+    kpi = GoalTemplate.objects.get(text="Average days outstanding for overdue accounts")
+    goal_set = GoalSet.objects.create(name="Quarterly basics", owner=other_supervisor.user)
+    GoalSetItem.objects.create(goal_set=goal_set, template=kpi, competency=kpi.competency,
+                               text=kpi.text, target=Decimal(40), unit="days")
     return SimpleNamespace(signed=signed, draft=draft, with_ssn=other_employee)
 
 
@@ -110,6 +130,9 @@ def an_object_of(model, data):
         ReviewEvent: data.signed.events.first(),
         User: User.objects.get(username="ada"),
         Group: Group.objects.get(name="HR"),
+        GoalTemplate: GoalTemplate.objects.get(source_ref="KRA 1, KPI 3"),
+        JobTitle: JobTitle.objects.get(name="Collection Manager"),
+        GoalSet: GoalSet.objects.get(name="Quarterly basics"),
     }[model]
 
 
