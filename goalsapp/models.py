@@ -173,8 +173,10 @@ class GoalQuerySet(LockedSheetQuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
-        for sheet_id in {goal.sheet_id for goal in objs}:
-            refuse_if_sheet_locked(sheet_id)
+        sheet_ids = {goal.sheet_id for goal in objs}
+        # One query however many sheets: goal sets add goals to hundreds of sheets at once.
+        if GoalSheet.objects.filter(pk__in=sheet_ids, locked_at__isnull=False).exists():
+            raise SheetLocked()
         return super().bulk_create(objs, *args, **kwargs)
 
 

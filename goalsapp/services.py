@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -95,15 +96,31 @@ def sheet_touch(sheet: GoalSheet, update_fields: list[str], actor) -> None:
     sheet.save(update_fields=[*update_fields, "version", "updated_at"])
 
 
-def goals_append(sheet: GoalSheet, rows: list[GoalRow], actor) -> list[Goal]:
-    """Adds `rows` after the sheet's goals in one insert, with their history records, as
-    `actor`: the bulk path of goal sets, where goals_save's row-by-row saves would be slow."""
-    last = sheet.goals.order_by("-position").values_list("position", flat=True).first() or 0
+def sheets_create_many(*, employees: list[Employee], period: ReviewPeriod, actor
+                       ) -> list[GoalSheet]:
+    """sheet_create for many employees at once: one insert, with history records."""
+    sheets = []
+    for employee in employees:
+        sheet = GoalSheet(employee=employee, period=period)
+        sheet.copy_header_from_employee()
+        sheets.append(sheet)
+    return bulk_create_with_history(sheets, GoalSheet, default_user=actor)
+
+
+def goals_append(additions: list[tuple[GoalSheet, list[GoalRow]]], actor) -> list[Goal]:
+    """Adds each sheet's rows after the goals it already has, for many sheets in one insert,
+    with their history records, as `actor`: the bulk path of goal sets, where goals_save's
+    row-by-row saves would be slow."""
+    sheet_ids = [sheet.pk for sheet, _ in additions]
+    last = dict(Goal.objects.filter(sheet_id__in=sheet_ids).values("sheet_id")
+                .annotate(last=Max("position")).values_list("sheet_id", "last"))
     goals = [
         Goal(sheet=sheet, competency=row.competency, text=row.text.strip(),
              measure_kind=row.measure_kind, target=row.target, unit=row.unit.strip(),
              direction=row.direction, baseline=row.baseline, due_on=row.due_on,
-             weight=row.weight, position=last + number, template_id=row.template_id)
+             weight=row.weight, position=last.get(sheet.pk, 0) + number,
+             template_id=row.template_id)
+        for sheet, rows in additions
         for number, row in enumerate(rows, start=1)
     ]
     return bulk_create_with_history(goals, Goal, default_user=actor)

@@ -1,10 +1,10 @@
 """Applying a goal set to many employees at once: a preview of who gets what, then one action
 that starts or extends each employee's draft sheet, all-or-nothing per employee.
 
-Sheets are started through services.sheet_start (its checks and its "start" event); goals are
-added through goalsapp.services.goals_append (one insert per employee, with history); each
-employee's sheet also records an "apply_goal_set" event. One savepoint per employee: a failure
-undoes that employee's changes only and is reported with the others' results.
+New sheets get what services.sheet_start gives one (its checks, history and "start" event),
+written in bulk; goals are added through goalsapp.services.goals_append (one insert, with
+history); each sheet also records an "apply_goal_set" event. All or nothing per employee: a
+failure undoes that employee's changes only and is reported with the others' results.
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +16,7 @@ from goalsapp import services as goals
 from goalsapp.models import Employee, GoalSet, GoalSheet, ReviewPeriod, SheetState
 
 from . import services
+from .models import ReviewEvent
 from .workflow import WorkflowError, require, require_may_start
 
 NEW, EXTEND, SKIP, FAILED = "new", "extend", "skip", "failed"
@@ -115,9 +116,16 @@ def goal_set_preview(*, actor, goal_set: GoalSet, period: ReviewPeriod,
     return plan
 
 
+CHUNK = 100  # employees written together when nothing fails
+
+
 def goal_set_apply(*, actor, goal_set: GoalSet, period: ReviewPeriod, employees) -> Plan:
     """Starts or extends each employee's draft sheet with the set's goals. Skips (and lists)
-    those whose sheet is past drafting or who may not be started by `actor`."""
+    those whose sheet is past drafting or who may not be started by `actor`.
+
+    All or nothing per employee, and fast: employees are written CHUNK at a time in bulk inside
+    one savepoint; if anything in a chunk fails, the chunk is rolled back and replayed one
+    savepoint per employee, so only the employee at fault fails and is reported."""
     if not period.is_open:
         raise WorkflowError(f"The period {period} is closed.")
     rows = _rows(goal_set, period)
@@ -127,15 +135,24 @@ def goal_set_apply(*, actor, goal_set: GoalSet, period: ReviewPeriod, employees)
     sheets = _sheets_by_employee(employees, period)
     plan = Plan(goal_set, period)
     note = f"Goal set “{goal_set.name}”: {len(rows)} goal{'s' if len(rows) != 1 else ''} added."
-    for employee in employees:
+    for first in range(0, len(employees), CHUNK):
+        chunk = employees[first:first + CHUNK]
         try:
-            with transaction.atomic():  # a savepoint per employee: all or nothing for each
-                outcome = _apply_one(actor, employee, sheets.get(employee.pk), period, rows,
-                                     note)
-        except (WorkflowError, DatabaseError, ValidationError) as error:
-            outcome = Outcome(employee, FAILED, _reason(error))
-        plan.outcomes.append(outcome)
+            with transaction.atomic():
+                outcomes = _apply(actor, chunk, sheets, period, rows, note)
+        except (WorkflowError, DatabaseError, ValidationError):
+            outcomes = [_apply_alone(actor, employee, sheets, period, rows, note)
+                        for employee in chunk]
+        plan.outcomes += outcomes
     return plan
+
+
+def _apply_alone(actor, employee, sheets, period, rows, note) -> Outcome:
+    try:
+        with transaction.atomic():  # a savepoint per employee: all or nothing for each
+            return _apply(actor, [employee], sheets, period, rows, note)[0]
+    except (WorkflowError, DatabaseError, ValidationError) as error:
+        return Outcome(employee, FAILED, _reason(error))
 
 
 def _reason(error: Exception) -> str:
@@ -144,18 +161,34 @@ def _reason(error: Exception) -> str:
     return f"Nothing was changed for this employee: the database refused the change ({error})."
 
 
-def _apply_one(actor, employee, sheet, period, rows, note) -> Outcome:
-    if sheet is not None:  # re-read under a row lock: the preview may be out of date
-        sheet = services._lock(sheet.pk, None)
-    outcome = _classify(actor, employee, sheet)
-    if outcome.kind == SKIP:
-        return outcome
-    if sheet is None:
-        sheet = services.sheet_start(actor=actor, employee=employee, period=period)
-    outcome.sheet = sheet
-    added = goals.goals_append(sheet, rows, actor)
-    if outcome.kind == EXTEND:  # an editor open on this draft must see "changed meanwhile"
-        goals.sheet_touch(sheet, [], actor)
-    services._event(sheet, actor, "apply_goal_set", sheet.state, note)
-    outcome.goals_added = len(added)
-    return outcome
+def _apply(actor, employees, sheets, period, rows, note) -> list[Outcome]:
+    """Applies the rows to `employees` in bulk, with sheet_start's checks and events for the
+    new sheets; the caller holds the savepoint."""
+    outcomes = []
+    for employee in employees:
+        sheet = sheets.get(employee.pk)
+        if sheet is not None:  # re-read under a row lock: the preview may be out of date
+            sheet = services._lock(sheet.pk, None)
+        outcomes.append(_classify(actor, employee, sheet))
+    starting = [o for o in outcomes if o.kind == NEW]
+    if starting:
+        # What services.sheet_start does, for many: its checks (in _classify), the sheet with
+        # its history, and its "start" event. The unique constraint stops a sheet started
+        # meanwhile; the chunk is then replayed employee by employee.
+        created = goals.sheets_create_many(employees=[o.employee for o in starting],
+                                           period=period, actor=actor)
+        for outcome, sheet in zip(starting, created, strict=True):
+            outcome.sheet = sheet
+    applying = [o for o in outcomes if o.kind in (NEW, EXTEND)]
+    goals.goals_append([(o.sheet, rows) for o in applying], actor)
+    for outcome in applying:
+        outcome.goals_added = len(rows)
+        if outcome.kind == EXTEND:  # an editor open on this draft must see "changed meanwhile"
+            goals.sheet_touch(outcome.sheet, [], actor)
+    ReviewEvent.objects.bulk_create(
+        [ReviewEvent(sheet=o.sheet, actor=actor, action="start", from_state="",
+                     to_state=o.sheet.state) for o in starting]
+        + [ReviewEvent(sheet=o.sheet, actor=actor, action="apply_goal_set",
+                       from_state=o.sheet.state, to_state=o.sheet.state, note=note)
+           for o in applying])
+    return outcomes

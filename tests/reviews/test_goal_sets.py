@@ -117,10 +117,10 @@ def test_one_employees_failure_undoes_only_that_employee(supervisor, goal_set, t
     draft_before = (draft.version, draft.goals.count())
     real_append = goal_services.goals_append
 
-    def failing_append(sheet, rows, actor):
-        if sheet.employee_id in (new_victim.pk, draft_victim.pk):
+    def failing_append(additions, actor):
+        if any(sheet.employee_id in (new_victim.pk, draft_victim.pk) for sheet, _ in additions):
             raise DatabaseError("disk full")
-        return real_append(sheet, rows, actor)
+        return real_append(additions, actor)
 
     monkeypatch.setattr(goal_services, "goals_append", failing_append)
     result = bulk_assign.goal_set_apply(actor=supervisor.user, goal_set=goal_set, period=period,
