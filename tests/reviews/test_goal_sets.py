@@ -319,3 +319,18 @@ def test_the_list_shows_the_users_own_sets(client, supervisor, other_supervisor,
     assert texts(client.get(reverse("goal_set_list")), data_testid="goal-set")[0].startswith(
         "Q1 collector basics")
     assert "Otto's set" not in client.get(reverse("goal_set_list")).content.decode()
+
+
+def test_the_demo_brings_two_goal_sets_and_job_titles_once(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from goalsapp.models import JobTitle
+
+    call_command("demo", stdout=StringIO())
+    call_command("demo", stdout=StringIO())
+    assert sorted(GoalSet.objects.values_list("name", flat=True)) == [
+        "Collector essentials", "Quality and compliance"]
+    assert GoalSet.objects.get(name="Collector essentials").items.count() == 4
+    assert JobTitle.objects.filter(name="AR Analyst").exists()

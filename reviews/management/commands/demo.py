@@ -25,6 +25,7 @@ from goalsapp.seeds import responsibility_areas
 from goalsapp.selectors import HR_GROUP
 from goalsapp.services import GoalRow
 from reviews import services
+from reviews.demo_goal_sets import create_demo_goal_sets
 from reviews.models import GoalAnswer, SmartCheck
 from reviews.workflow import WorkflowError, waiting_on
 
@@ -196,6 +197,7 @@ class Command(BaseCommand):
                 self.users = self._people()
                 self.period = self._period()
                 built = [plan.employee for plan in SHEETS if self._sheet(plan)]
+                create_demo_goal_sets(self.users)  # the goal library's job titles and sets
         except WorkflowError as error:
             raise CommandError(f"The workflow refused a demo step: {error}") from error
         self.stdout.write(self._report(built))
