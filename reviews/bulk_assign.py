@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from goalsapp import services as goals
-from goalsapp.models import Employee, GoalSet, GoalSheet, ReviewPeriod, SheetState
+from goalsapp.models import Employee, Goal, GoalSet, GoalSheet, ReviewPeriod, SheetState
 
 from . import services
 from .models import ReviewEvent
@@ -113,7 +113,30 @@ def goal_set_preview(*, actor, goal_set: GoalSet, period: ReviewPeriod,
     plan = Plan(goal_set, period)
     for employee in employees:
         plan.outcomes.append(_classify(actor, employee, sheets.get(employee.pk)))
+    _rows_by_sheet(plan.outcomes, _rows(goal_set, period))
     return plan
+
+
+ALREADY_APPLIED = "The draft already holds every goal of this set."
+
+
+def _rows_by_sheet(outcomes: list[Outcome], rows) -> dict[int, list]:
+    """The rows each draft to extend still lacks (by goal text), so applying a set twice, or
+    a refreshed page posting again, adds nothing twice; a draft that lacks none is skipped."""
+    drafts = [o.sheet.pk for o in outcomes if o.kind == EXTEND]
+    held: dict[int, set[str]] = {pk: set() for pk in drafts}
+    for sheet_id, text in Goal.objects.filter(sheet_id__in=drafts).values_list("sheet_id",
+                                                                               "text"):
+        held[sheet_id].add(text.strip())
+    missing = {}
+    for outcome in outcomes:
+        if outcome.kind != EXTEND:
+            continue
+        missing[outcome.sheet.pk] = [r for r in rows if r.text.strip() not in
+                                     held[outcome.sheet.pk]]
+        if not missing[outcome.sheet.pk]:
+            outcome.kind, outcome.reason = SKIP, ALREADY_APPLIED
+    return missing
 
 
 CHUNK = 100  # employees written together when nothing fails
@@ -134,7 +157,9 @@ def goal_set_apply(*, actor, goal_set: GoalSet, period: ReviewPeriod, employees)
     employees = list(employees)
     sheets = _sheets_by_employee(employees, period)
     plan = Plan(goal_set, period)
-    note = f"Goal set “{goal_set.name}”: {len(rows)} goal{'s' if len(rows) != 1 else ''} added."
+    def note(count: int) -> str:
+        return f"Goal set “{goal_set.name}”: {count} goal{'' if count == 1 else 's'} added."
+
     for first in range(0, len(employees), CHUNK):
         chunk = employees[first:first + CHUNK]
         try:
@@ -179,16 +204,19 @@ def _apply(actor, employees, sheets, period, rows, note) -> list[Outcome]:
                                            period=period, actor=actor)
         for outcome, sheet in zip(starting, created, strict=True):
             outcome.sheet = sheet
+    missing = _rows_by_sheet(outcomes, rows)
     applying = [o for o in outcomes if o.kind in (NEW, EXTEND)]
-    goals.goals_append([(o.sheet, rows) for o in applying], actor)
-    for outcome in applying:
-        outcome.goals_added = len(rows)
+    additions = [(o.sheet, missing.get(o.sheet.pk, rows)) for o in applying]
+    goals.goals_append(additions, actor)
+    for outcome, (_, added) in zip(applying, additions, strict=True):
+        outcome.goals_added = len(added)
         if outcome.kind == EXTEND:  # an editor open on this draft must see "changed meanwhile"
             goals.sheet_touch(outcome.sheet, [], actor)
     ReviewEvent.objects.bulk_create(
         [ReviewEvent(sheet=o.sheet, actor=actor, action="start", from_state="",
                      to_state=o.sheet.state) for o in starting]
         + [ReviewEvent(sheet=o.sheet, actor=actor, action="apply_goal_set",
-                       from_state=o.sheet.state, to_state=o.sheet.state, note=note)
+                       from_state=o.sheet.state, to_state=o.sheet.state,
+                       note=note(o.goals_added))
            for o in applying])
     return outcomes

@@ -115,7 +115,7 @@ class GoalSetApplyForm(forms.Form):
     territory = forms.ChoiceField(label="Territory", required=False,
                                   error_messages={"invalid_choice": "Choose a territory from "
                                                                     "the list."})
-    title = forms.ChoiceField(required=False,
+    title = forms.ChoiceField(label="Job title", required=False,
                               error_messages={"invalid_choice": "Choose a title from the list."})
     tier = forms.ChoiceField(label="Performance tier", required=False,
                              choices=[("", "—")] + list(Employee.Tier.choices),

@@ -78,11 +78,15 @@ def goal_set_apply(request, set_id):
                 form.add_error(None, str(error))
             else:
                 messages.success(request, (
-                    f"Goal set “{goal_set.name}” applied: {len(result.new)} new sheets, "
-                    f"{len(result.extended)} drafts extended, {len(result.skipped)} skipped, "
-                    f"{len(result.failed)} failed."))
+                    f"Goal set “{goal_set.name}” applied: {_count(result.new, 'new sheet')}, "
+                    f"{_count(result.extended, 'draft')} extended, {len(result.skipped)} "
+                    f"skipped, {len(result.failed)} failed."))
         else:
             plan = bulk_assign.goal_set_preview(**arguments)
     return render(request, "reviews/goal_sets/apply.html", {
         "goal_set": goal_set, "items": list(goal_set.items.select_related("competency")),
         "form": form, "plan": plan, "result": result, "shown": result or plan})
+
+
+def _count(outcomes: list, noun: str) -> str:
+    return f"{len(outcomes)} {noun}{'' if len(outcomes) == 1 else 's'}"

@@ -334,3 +334,17 @@ def test_the_demo_brings_two_goal_sets_and_job_titles_once(settings):
         "Collector essentials", "Quality and compliance"]
     assert GoalSet.objects.get(name="Collector essentials").items.count() == 4
     assert JobTitle.objects.filter(name="AR Analyst").exists()
+
+
+def test_applying_twice_adds_nothing_twice(client, supervisor, goal_set, team, period):
+    bulk_assign.goal_set_apply(actor=supervisor.user, goal_set=goal_set, period=period,
+                               employees=team)
+    goals_before = Goal.objects.filter(sheet__period=period).count()
+    again = bulk_assign.goal_set_apply(actor=supervisor.user, goal_set=goal_set, period=period,
+                                       employees=team)
+    assert Goal.objects.filter(sheet__period=period).count() == goals_before
+    assert (len(again.new), len(again.extended), len(again.skipped)) == (0, 0, 60)
+    assert {o.reason for o in again.skipped} == {
+        bulk_assign.ALREADY_APPLIED, "The sheet is past drafting (Employee review)."}
+    note = sheet_of(team[10], period).events.get(action="apply_goal_set").note
+    assert note == "Goal set “Q1 collector basics”: 3 goals added."
