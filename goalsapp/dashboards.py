@@ -219,6 +219,10 @@ class GoalLine:
     def actual_shown(self) -> str:
         return self.shown(self.progress.actual)
 
+    @property
+    def entry_rows(self) -> list[tuple[ProgressEntry, str]]:
+        return [(entry, self.shown(entry.actual)) for entry in self.entries]
+
 
 @dataclass
 class PersonBoard:
@@ -232,6 +236,10 @@ class PersonBoard:
         values = [line.progress.attained for line in self.lines
                   if line.progress.attained is not None]
         return sum(values) / len(values) if values else None
+
+    @property
+    def percent(self) -> str:
+        return rules.percent(self.attained)
 
 
 def person_board(employee: Employee, period: ReviewPeriod, today: date) -> PersonBoard:
