@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import QuerySet
 
-from .models import Goal, ProgressEntry, ReviewPeriod, SheetState
+from .models import Goal, GoalSheet, ProgressEntry, ReviewPeriod, SheetState
 
 COLUMNS = ("employee_number", "period", "goal", "as_of", "actual", "note")
 REQUIRED = COLUMNS[:5]
@@ -114,7 +114,7 @@ def read_rows(text: str) -> list[Row]:
     """The data rows of `text`, with the header checked; raises CsvProblem for the whole file."""
     if "\x00" in text:
         raise CsvProblem("This is not a CSV file (it holds binary data).")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
         if header is None or not any(cell.strip() for cell in header):
@@ -151,15 +151,19 @@ def check_rows(rows: list[Row], *, employees: QuerySet, today: date) -> Preview:
     period_names = {row.cells.get("period", "") for row in rows}
     known_numbers = set(employees.filter(employee_number__in=numbers)
                         .values_list("employee_number", flat=True))
+    sheets = {(number, period_name): state for number, period_name, state in
+              GoalSheet.objects.filter(employee__in=employees,
+                                       employee__employee_number__in=known_numbers,
+                                       period__name__in=period_names)
+              .values_list("employee__employee_number", "period__name", "state")}
     goals = (Goal.objects.filter(sheet__employee__in=employees,
                                  sheet__employee__employee_number__in=known_numbers,
-                                 sheet__period__name__in=period_names)
+                                 sheet__period__name__in=period_names,
+                                 sheet__state=SheetState.SIGNED)
              .select_related("sheet__period", "sheet__employee"))
     by_key: dict[tuple[str, str, int], Goal] = {}
-    sheets: dict[tuple[str, str], str] = {}  # (number, period) → state
     for goal in goals:
         key = (goal.sheet.employee.employee_number, goal.sheet.period.name)
-        sheets[key] = goal.sheet.state
         by_key[(*key, goal.position)] = goal
     known_periods = set(ReviewPeriod.objects.filter(name__in=period_names)
                         .values_list("name", flat=True))
