@@ -1,8 +1,9 @@
 """Dashboard selectors: actual versus target for a person, a team and the department.
 
 Only goals of signed sheets count. Team and department figures aggregate in PostgreSQL: each
-goal joins its latest entry (ProgressEntry.is_latest) and the rules of goalsapp.attainment are
-written once more as SQL expressions below (tests/goalsapp/test_attainment.py checks both agree).
+goal joins its latest entry (ProgressEntry.is_latest, whose attainment is stored) and the status
+rule of goalsapp.attainment is written once more in SQL below (tests/goalsapp/test_attainment.py
+checks both agree).
 Who is covered comes from goalsapp.selectors (dashboard_scope, get_employee_for_user).
 """
 
@@ -11,22 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import (
-    Avg,
-    Case,
-    CharField,
-    Count,
-    DecimalField,
-    F,
-    FilteredRelation,
-    Func,
-    IntegerField,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast
+from django.db import connection, transaction
+from django.db.models import F, FilteredRelation, Func, IntegerField, Q, QuerySet, Value
 
 from . import attainment as rules
 from .attainment import Status
@@ -38,7 +25,6 @@ GROUPINGS = {
     "tier": ("sheet__employee__performance_tier", "Performance tier"),
 }
 TIER_NAMES = dict(Employee.Tier.choices)
-RATIO = DecimalField(max_digits=30, decimal_places=10)
 
 
 # Periods -------------------------------------------------------------------------------------
@@ -56,53 +42,72 @@ def chosen_period(all_periods: list[ReviewPeriod], wanted: str | None,
     return chosen or (all_periods[0] if all_periods else None)
 
 
-# The attainment rules in SQL ----------------------------------------------------------------
+# The status rule in SQL ----------------------------------------------------------------------
+# Each entry stores its attainment when it is recorded (goalsapp.services, by the rules of
+# goalsapp.attainment), so the SQL only joins each goal to its latest entry and grades it against
+# today, then sums per person, then per group. "expected − attained ≤ gap" is written without a
+# division: elapsed days ≤ (attained + gap) × the goal's days, since the goal's days are > 0.
 
-def _days_between(later, earlier) -> Func:
+STANDING_SQL = (
+    "CASE WHEN attained IS NULL THEN %s WHEN attained >= 1 THEN %s "
+    "WHEN due_on < %s THEN %s "
+    "WHEN due_on = %s THEN CASE WHEN 1 - attained <= %s THEN %s "
+    "WHEN 1 - attained <= %s THEN %s ELSE %s END "
+    "WHEN %s <= (attained + %s) * goal_days THEN %s "
+    "WHEN %s <= (attained + %s) * goal_days THEN %s ELSE %s END"
+)
+
+
+def _standing_params(period: ReviewPeriod, today: date) -> list:
+    on, at_risk = rules.ON_TRACK_GAP, rules.AT_RISK_GAP
+    elapsed = max((today - period.starts_on).days, 0)
+    s = Status
+    return [s.NO_DATA.value, s.ACHIEVED.value, today, s.OFF_TRACK.value,
+            today, on, s.ON_TRACK.value, at_risk, s.AT_RISK.value, s.OFF_TRACK.value,
+            elapsed, on, s.ON_TRACK.value, elapsed, at_risk, s.AT_RISK.value, s.OFF_TRACK.value]
+
+
+def _goal_days(start: date) -> Func:
     # date − date is a whole number of days in PostgreSQL.
-    return Func(later, earlier, template="(%(expressions)s)", arg_joiner=" - ",
+    return Func(F("due_on"), Value(start), template="(%(expressions)s)", arg_joiner=" - ",
                 output_field=IntegerField())
 
 
-def with_standing(goals: QuerySet[Goal], today: date) -> QuerySet[Goal]:
-    """Adds `actual` (the latest), `attained` and `standing` (a Status value) to each goal."""
-    actual = F("latest__actual")
-    met = Q(direction="higher", latest__actual__gte=F("target")) | Q(
-        direction="lower", latest__actual__lte=F("target"))
-    met_or_not = Case(When(met, then=Value(Decimal(1))), default=Value(Decimal(0)),
-                      output_field=RATIO)
-    attained = Case(
-        When(latest__actual__isnull=True, then=Value(None)),
-        When(Q(baseline__isnull=False) & Q(target=F("baseline")), then=met_or_not),
-        When(baseline__isnull=False, then=(actual - F("baseline")) / (F("target") - F("baseline"))),
-        When(target=0, then=met_or_not),
-        When(direction="higher", then=actual / F("target")),
-        default=(2 * F("target") - actual) / F("target"),
-        output_field=RATIO,
-    )
-    today_value = Value(today)
-    starts_on = F("sheet__period__starts_on")
-    expected = Case(
-        When(due_on__lte=today, then=Value(Decimal(1))),
-        When(sheet__period__starts_on__gte=today, then=Value(Decimal(0))),
-        default=Cast(_days_between(today_value, starts_on), RATIO)
-        / Cast(_days_between(F("due_on"), starts_on), RATIO),
-        output_field=RATIO,
-    )
-    standing = Case(
-        When(attained__isnull=True, then=Value(Status.NO_DATA.value)),
-        When(attained__gte=1, then=Value(Status.ACHIEVED.value)),
-        When(due_on__lt=today, then=Value(Status.OFF_TRACK.value)),
-        When(gap__lte=rules.ON_TRACK_GAP, then=Value(Status.ON_TRACK.value)),
-        When(gap__lte=rules.AT_RISK_GAP, then=Value(Status.AT_RISK.value)),
-        default=Value(Status.OFF_TRACK.value),
-        output_field=CharField(),
-    )
-    return (goals.annotate(latest=FilteredRelation(
-                "progress_entries", condition=Q(progress_entries__is_latest=True)))
-            .annotate(actual=actual, actual_as_of=F("latest__as_of"), attained=attained)
-            .annotate(gap=expected - F("attained"))
-            .annotate(standing=standing))
+def _graded_sql(goals: QuerySet[Goal], period: ReviewPeriod, today: date,
+                **columns) -> tuple[str, list]:
+    """SQL for one row a goal: the named `columns` (name → field path), attained, standing."""
+    figures = (goals.annotate(latest=FilteredRelation(
+                   "progress_entries", condition=Q(progress_entries__is_latest=True)))
+               .annotate(attained=F("latest__attained"), goal_days=_goal_days(period.starts_on),
+                         **{name: F(path) for name, path in columns.items()})
+               .values(*columns, "attained", "goal_days", "due_on").order_by())
+    inner, params = figures.query.sql_with_params()
+    names = ", ".join(f'"{name}"' for name in columns)
+    return (f"SELECT {names}, attained, {STANDING_SQL} AS standing FROM ({inner}) AS figures",
+            [*_standing_params(period, today), *params])
+
+
+def _fetch(sql: str, params) -> list[dict]:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Compiling these plans with JIT costs more than running them.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def graded_goals(goals: QuerySet[Goal], period: ReviewPeriod, today: date) -> list[dict]:
+    """Each goal's id, attainment and standing (for checks against goalsapp.attainment)."""
+    sql, params = _graded_sql(goals, period, today, goal_id="id")
+    return _fetch(sql + " ORDER BY goal_id", params)
+
+
+def _per_person_sql(graded: str, extra: str = "") -> str:
+    counts = ", ".join(f"COUNT(*) FILTER (WHERE standing = '{s.value}') AS {s.value}"
+                       for s in Status)
+    return (f"SELECT employee_id, grp{extra}, COUNT(*) AS goals, COUNT(attained) AS with_data, "
+            f"SUM(attained) AS attained_sum, {counts} FROM ({graded}) AS graded "
+            f"GROUP BY employee_id, grp{extra}")
 
 
 def signed_goals(period: ReviewPeriod, employee_ids: set[int] | None) -> QuerySet[Goal]:
@@ -110,10 +115,6 @@ def signed_goals(period: ReviewPeriod, employee_ids: set[int] | None) -> QuerySe
     if employee_ids is not None:
         goals = goals.filter(sheet__employee_id__in=employee_ids)
     return goals
-
-
-def _status_counts() -> dict:
-    return {status.value: Count("id", filter=Q(standing=status.value)) for status in Status}
 
 
 # Rows the pages, charts and CSV exports share ------------------------------------------------
@@ -138,17 +139,8 @@ class GroupRow:
         return self.counts.get(Status.AT_RISK, 0) + self.counts.get(Status.OFF_TRACK, 0)
 
 
-def _group_rows(rows, key_name: str, label_of) -> list[GroupRow]:
-    return [GroupRow(key=str(row[key_name] or ""), label=label_of(row), people=row["people"],
-                     goals=row["goals"], with_data=row["with_data"], attained=row["avg"],
-                     counts={s.value: row[s.value] for s in Status},
-                     url_id=row.get("sheet__employee_id"))
-            for row in rows]
-
-
-def _aggregates() -> dict:
-    return {"people": Count("sheet__employee_id", distinct=True), "goals": Count("id"),
-            "with_data": Count("latest__id"), "avg": Avg("attained"), **_status_counts()}
+def _average(total, count) -> Decimal | None:
+    return total / count if count else None
 
 
 def department_rows(period: ReviewPeriod, employee_ids: set[int] | None, *, group_by: str,
@@ -159,30 +151,39 @@ def department_rows(period: ReviewPeriod, employee_ids: set[int] | None, *, grou
     for name, value in filters.items():
         if value:
             goals = goals.filter(**{GROUPINGS[name][0]: value})
-    rows = (with_standing(goals, today).values(column).annotate(**_aggregates())
-            .order_by(column))
+    graded, params = _graded_sql(goals, period, today, employee_id="sheet__employee_id",
+                                 grp=column)
+    sums = ", ".join(f"SUM({s.value}) AS {s.value}" for s in Status)
+    sql = (f"SELECT grp, COUNT(*) AS people, SUM(goals) AS goals, SUM(with_data) AS with_data, "
+           f"SUM(attained_sum) AS attained_sum, {sums} "
+           f"FROM ({_per_person_sql(graded)}) AS people GROUP BY grp ORDER BY grp")
 
-    def label_of(row):
-        value = row[column]
+    def label_of(value):
         if group_by == "tier":
             return TIER_NAMES.get(value, value)
         return value or "(none)"
 
-    return _group_rows(rows, column, label_of)
+    return [GroupRow(key=row["grp"] or "", label=label_of(row["grp"]), people=row["people"],
+                     goals=int(row["goals"]), with_data=int(row["with_data"]),
+                     attained=_average(row["attained_sum"], row["with_data"]),
+                     counts={s.value: int(row[s.value]) for s in Status})
+            for row in _fetch(sql, params)]
 
 
-def team_rows(period: ReviewPeriod, employee_ids: set[int], *, today: date,
+def team_rows(period: ReviewPeriod, employee_ids: set[int] | None, *, today: date,
               supervisor_id: int | None = None) -> list[GroupRow]:
     """Each person's attainment; with `supervisor_id`, only their direct reports. One query."""
     goals = signed_goals(period, employee_ids)
     if supervisor_id is not None:
         goals = goals.filter(sheet__employee__supervisor_id=supervisor_id)
-    rows = (with_standing(goals, today)
-            .values("sheet__employee_id", "sheet__employee__full_name",
-                    "sheet__employee__employee_number")
-            .annotate(**_aggregates()).order_by("sheet__employee__full_name"))
-    return _group_rows(rows, "sheet__employee_id",
-                       lambda row: row["sheet__employee__full_name"])
+    graded, params = _graded_sql(goals, period, today, employee_id="sheet__employee_id",
+                                 grp="sheet__employee__full_name")
+    sql = _per_person_sql(graded) + " ORDER BY grp, employee_id"
+    return [GroupRow(key=str(row["employee_id"]), label=row["grp"], people=1,
+                     goals=row["goals"], with_data=row["with_data"],
+                     attained=_average(row["attained_sum"], row["with_data"]),
+                     counts={s.value: row[s.value] for s in Status}, url_id=row["employee_id"])
+            for row in _fetch(sql, params)]
 
 
 def group_choices(employee_ids: set[int] | None) -> dict[str, list[tuple[str, str]]]:

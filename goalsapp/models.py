@@ -339,6 +339,9 @@ class ProgressEntry(models.Model):
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.FORM)
     source_import = models.ForeignKey(ProgressImport, null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="entries")
+    # goalsapp.attainment's share of the target this actual reaches, stored when it is recorded
+    # (a signed goal's target and baseline never change) so dashboards sum it, not recompute it.
+    attained = models.DecimalField(max_digits=24, decimal_places=8, null=True, editable=False)
     # The newest as_of of its goal; kept by goalsapp.services so dashboards join, not sort.
     is_latest = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from . import attainment
 from .models import (
     Competency,
     Employee,
@@ -127,12 +128,23 @@ def _refresh_latest(goal_ids) -> None:
     ProgressEntry.objects.filter(pk__in=newest, is_latest=False).update(is_latest=True)
 
 
+ATTAINED_PLACES = Decimal("1e-8")
+ATTAINED_LIMIT = Decimal("1e12")  # a near-zero target span can make a ratio absurd; keep it storable
+
+
+def stored_attainment(goal: Goal, actual: Decimal) -> Decimal:
+    share = attainment.attainment(actual=actual, target=goal.target, baseline=goal.baseline,
+                                  higher_is_better=goal.direction == Goal.Direction.HIGHER)
+    return max(-ATTAINED_LIMIT, min(ATTAINED_LIMIT, share)).quantize(ATTAINED_PLACES)
+
+
 def _record(goal: Goal, *, as_of, actual, note, actor, source, source_import=None) -> str:
     """Creates the goal's entry for `as_of`, or replaces its value; returns what happened."""
     now = timezone.now()
     entry = ProgressEntry.objects.select_for_update().filter(goal=goal, as_of=as_of).first()
     if entry is None:
-        ProgressEntry.objects.create(goal=goal, as_of=as_of, actual=actual, note=note,
+        ProgressEntry.objects.create(goal=goal, as_of=as_of, actual=actual,
+                                     attained=stored_attainment(goal, actual), note=note,
                                      entered_by=actor, source=source,
                                      source_import=source_import, created_at=now,
                                      updated_at=now)
@@ -140,9 +152,10 @@ def _record(goal: Goal, *, as_of, actual, note, actor, source, source_import=Non
     if entry.actual == actual and (source == ProgressEntry.Source.CSV or entry.note == note):
         return "already recorded"
     entry.actual, entry.note, entry.entered_by = actual, note, actor
+    entry.attained = stored_attainment(goal, actual)
     entry.source, entry.source_import, entry.updated_at = source, source_import, now
-    entry.save(update_fields=["actual", "note", "entered_by", "source", "source_import",
-                              "updated_at"])
+    entry.save(update_fields=["actual", "attained", "note", "entered_by", "source",
+                              "source_import", "updated_at"])
     return "update"
 
 

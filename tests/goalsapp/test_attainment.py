@@ -1,14 +1,16 @@
-"""The attainment and status rules, table by table, and the SQL copy the dashboards aggregate with."""
+"""The attainment and status rules, table by table, and the SQL copy the dashboards use."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from goalsapp import attainment as rules
 from goalsapp.attainment import Status
-from goalsapp.dashboards import with_standing
-from goalsapp.models import Goal, ProgressEntry
+from goalsapp.dashboards import graded_goals
+from goalsapp import services
+from goalsapp.models import Goal, GoalSheet, ProgressEntry, SheetState
 from tests.factories import EmployeeFactory, GoalFactory, GoalSheetFactory
 
 D = Decimal
@@ -96,37 +98,51 @@ def test_counts_and_percentages_keep_their_unit():
                                currency="EUR") == "1,234.50 EUR"
 
 
+def _signed_goal(period, **values) -> Goal:
+    sheet = GoalSheetFactory(employee=EmployeeFactory(), period=period)
+    goal = GoalFactory(sheet=sheet, due_on=DUE, **values)
+    GoalSheet.objects.filter(pk=sheet.pk).update(state=SheetState.SIGNED, locked_at=timezone.now())
+    return goal
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("actual", "target", "baseline", "higher", "expected"),
-                         ATTAINMENT_CASES)
-def test_the_dashboards_sql_computes_the_same_attainment(actual, target, baseline, higher,
-                                                         expected, period):
-    goal = GoalFactory(sheet=GoalSheetFactory(employee=EmployeeFactory(), period=period),
-                       target=target, baseline=baseline,
-                       direction="higher" if higher else "lower",
-                       due_on=datetime.date(2027, 12, 31))
-    if actual is not None:
-        ProgressEntry.objects.create(goal=goal, as_of=datetime.date(2027, 3, 1), actual=actual,
-                                     entered_by=goal.sheet.employee.user, is_latest=True)
-    row = with_standing(Goal.objects.filter(pk=goal.pk), MIDYEAR).get()
-    if expected is None:
-        assert row.attained is None
-    else:
-        assert row.attained == pytest.approx(expected, abs=D("1e-9"))
-    assert row.standing == rules.status(attained=row.attained, starts_on=period.starts_on,
-                                        due_on=goal.due_on, today=MIDYEAR)
+                         [case for case in ATTAINMENT_CASES if case.values[0] is not None])
+def test_a_recorded_actual_stores_its_attainment_by_these_rules(actual, target, baseline,
+                                                                higher, expected, period):
+    goal = _signed_goal(period, target=target, baseline=baseline,
+                        direction="higher" if higher else "lower", measure_kind="percent")
+    services.progress_entry_add(goal_id=goal.pk, actor=goal.sheet.employee.user,
+                                as_of=datetime.date(2027, 3, 1), actual=actual, today=MIDYEAR)
+    entry = ProgressEntry.objects.get(goal=goal)
+    assert entry.attained == expected.quantize(D("1e-8"))
+    assert entry.is_latest
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("attained", "today", "expected"), STATUS_CASES)
-def test_the_dashboards_sql_computes_the_same_status(attained, today, expected, period):
-    # A goal from 0 to 100 with no baseline: the actual is the attainment in hundredths.
-    goal = GoalFactory(sheet=GoalSheetFactory(employee=EmployeeFactory(), period=period),
-                       target=D(100), baseline=None, direction="higher", due_on=DUE)
+def test_the_dashboards_sql_grades_goals_like_the_rules(attained, today, expected, period):
+    goal = _signed_goal(period, target=D(100), baseline=None, direction="higher")
     if attained is not None:
         ProgressEntry.objects.create(goal=goal, as_of=START, actual=attained * 100,
-                                     entered_by=goal.sheet.employee.user, is_latest=True)
-    assert with_standing(Goal.objects.filter(pk=goal.pk), today).get().standing == expected
+                                     attained=attained, entered_by=goal.sheet.employee.user,
+                                     is_latest=True)
+    [row] = graded_goals(Goal.objects.filter(pk=goal.pk), period, today)
+    assert row["standing"] == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("day", range(0, 366, 14))
+@pytest.mark.parametrize("attained", [D("0.05"), D("0.3"), D("0.45"), D("0.62"), D("0.9")])
+def test_python_and_sql_agree_every_fortnight_of_the_year(attained, day, period):
+    today = START + datetime.timedelta(days=day)
+    goal = _signed_goal(period, target=D(100), baseline=None, direction="higher")
+    ProgressEntry.objects.create(goal=goal, as_of=START, actual=attained * 100,
+                                 attained=attained, entered_by=goal.sheet.employee.user,
+                                 is_latest=True)
+    [row] = graded_goals(Goal.objects.filter(pk=goal.pk), period, today)
+    assert row["standing"] == rules.status(attained=attained, starts_on=period.starts_on,
+                                           due_on=DUE, today=today)
 
 
 def test_status_labels_are_written_for_people():

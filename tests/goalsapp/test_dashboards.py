@@ -217,16 +217,18 @@ def _team_of(size, supervisor, period):
             for month in (4, 5, 6):
                 ProgressEntry.objects.create(
                     goal=goal, as_of=datetime.date(2027, month, 28), actual=Decimal(month * 10),
-                    entered_by=collector.user, is_latest=month == 6)
+                    attained=Decimal(month) / 10, entered_by=collector.user,
+                    is_latest=month == 6)
 
 
 QUERY_BOUNDS = [
-    # (persona, url name, query, most queries allowed)
-    ("supervisor", "team_dashboard", {}, 12),
-    ("manager", "team_dashboard", {"scope": "line"}, 12),
-    ("manager", "department_dashboard", {"group_by": "title"}, 14),
-    ("hr", "department_dashboard", {"group_by": "tier", "export": "csv"}, 10),
-    ("hr", "department_dashboard", {"group_by": "territory"}, 14),
+    # (persona, url name, query, most queries allowed: session, user, roles, the line one
+    # query a level, periods, the figures in one query inside a savepoint with jit off, ...)
+    ("supervisor", "team_dashboard", {}, 15),
+    ("manager", "team_dashboard", {"scope": "line"}, 15),
+    ("manager", "department_dashboard", {"group_by": "title"}, 17),
+    ("hr", "department_dashboard", {"group_by": "tier", "export": "csv"}, 13),
+    ("hr", "department_dashboard", {"group_by": "territory"}, 17),
     ("hr", "workflow_overview", {}, 12),
     ("hr", "workflow_overview", {"export": "csv"}, 10),
     ("supervisor", "my_dashboard", {}, 12),
