@@ -5,6 +5,7 @@ numbers, and exports that table as CSV with the same filters and the same visibi
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,8 @@ STATUS_COLOURS = {Status.ACHIEVED: "#198754", Status.ON_TRACK: "#0d6efd",
                   Status.AT_RISK: "#fd7e14", Status.OFF_TRACK: "#dc3545",
                   Status.NO_DATA: "#adb5bd"}
 STATUSES = list(Status)
+PEOPLE_PER_PAGE = 50
+BEHIND_NAMED = 20
 
 
 def _pct(share: Decimal | None) -> float | None:
@@ -139,10 +142,14 @@ def team_dashboard(request):
             if period else [])
     if wants_csv(request):
         return _group_csv(f"team-{period.pk if period else 'none'}.csv", "person", rows)
+    # A whole line can be a thousand people: the page shows them a page at a time (the CSV all).
+    page = Paginator(rows, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    behind = [row for row in rows if row.behind]
     return render(request, "goalsapp/dashboards/team.html", {
-        "rows": rows, "periods": all_periods, "period": period, "whole_line": whole_line,
-        "behind": [row for row in rows if row.behind],
-        "chart": _group_chart(rows, "Average attainment (%)"), "tab": "team", **_rules()})
+        "rows": shown, "page": page, "periods": all_periods, "period": period,
+        "whole_line": whole_line, "behind": behind[:BEHIND_NAMED], "behind_total": len(behind),
+        "chart": _group_chart(shown, "Average attainment (%)"), "tab": "team", **_rules()})
 
 
 @login_required
