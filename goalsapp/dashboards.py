@@ -104,12 +104,20 @@ def graded_goals(goals: QuerySet[Goal], period: ReviewPeriod, today: date) -> li
     return _fetch(sql + " ORDER BY goal_id", params)
 
 
-def _per_person_sql(graded: str, extra: str = "") -> str:
+def _per_person_sql(graded: str) -> str:
     counts = ", ".join(f"COUNT(*) FILTER (WHERE standing = '{s.value}') AS {s.value}"
                        for s in Status)
-    return (f"SELECT employee_id, grp{extra}, COUNT(*) AS goals, COUNT(attained) AS with_data, "
+    return (f"SELECT employee_id, COUNT(*) AS goals, COUNT(attained) AS with_data, "
             f"SUM(attained) AS attained_sum, {counts} FROM ({graded}) AS graded "
-            f"GROUP BY employee_id, grp{extra}")
+            f"GROUP BY employee_id")
+
+
+def _with_people(per_person: str, *columns: str) -> str:
+    """Joins each person's sums to their employee row: once per person, not once per goal."""
+    table = Employee._meta.db_table
+    picked = ", ".join(f'people."{Employee._meta.get_field(c).column}" AS "{c}"' for c in columns)
+    return (f"SELECT sums.*, {picked} FROM ({per_person}) AS sums "
+            f'JOIN "{table}" AS people ON people."id" = sums.employee_id')
 
 
 def signed_goals(period: ReviewPeriod, employee_ids: set[int] | None) -> QuerySet[Goal]:
@@ -153,12 +161,13 @@ def department_rows(period: ReviewPeriod, employee_ids: set[int] | None, *, grou
     for name, value in filters.items():
         if value:
             goals = goals.filter(**{GROUPINGS[name][0]: value})
-    graded, params = _graded_sql(goals, period, today, employee_id="sheet__employee_id",
-                                 grp=column)
+    graded, params = _graded_sql(goals, period, today, employee_id="sheet__employee_id")
     sums = ", ".join(f"SUM({s.value}) AS {s.value}" for s in Status)
-    sql = (f"SELECT grp, COUNT(*) AS people, SUM(goals) AS goals, SUM(with_data) AS with_data, "
-           f"SUM(attained_sum) AS attained_sum, {sums} "
-           f"FROM ({_per_person_sql(graded)}) AS people GROUP BY grp ORDER BY grp")
+    field_name = column.removeprefix("sheet__employee__")
+    sql = (f'SELECT "{field_name}" AS grp, COUNT(*) AS people, SUM(goals) AS goals, '
+           f"SUM(with_data) AS with_data, SUM(attained_sum) AS attained_sum, {sums} "
+           f"FROM ({_with_people(_per_person_sql(graded), field_name)}) AS people "
+           f"GROUP BY grp ORDER BY grp")
 
     def label_of(value):
         if group_by == "tier":
@@ -178,10 +187,10 @@ def team_rows(period: ReviewPeriod, employee_ids: set[int] | None, *, today: dat
     goals = signed_goals(period, employee_ids)
     if supervisor_id is not None:
         goals = goals.filter(sheet__employee__supervisor_id=supervisor_id)
-    graded, params = _graded_sql(goals, period, today, employee_id="sheet__employee_id",
-                                 grp="sheet__employee__full_name")
-    sql = _per_person_sql(graded) + " ORDER BY grp, employee_id"
-    return [GroupRow(key=str(row["employee_id"]), label=row["grp"], people=1,
+    graded, params = _graded_sql(goals, period, today, employee_id="sheet__employee_id")
+    sql = (_with_people(_per_person_sql(graded), "full_name")
+           + ' ORDER BY "full_name", employee_id')
+    return [GroupRow(key=str(row["employee_id"]), label=row["full_name"], people=1,
                      goals=row["goals"], with_data=row["with_data"],
                      attained=_average(row["attained_sum"], row["with_data"]),
                      counts={s.value: row[s.value] for s in Status}, url_id=row["employee_id"])

@@ -19,8 +19,9 @@ class AmountField(forms.DecimalField):
 
 
 class ProgressEntryForm(forms.Form):
-    goal = forms.ModelChoiceField(queryset=None, empty_label="Choose a goal…",
-                                  error_messages={"required": "Choose the goal this actual is for."})
+    goal = forms.ModelChoiceField(
+        queryset=None, empty_label="Choose a goal…",
+        error_messages={"required": "Choose the goal this actual is for."})
     as_of = forms.DateField(label="As of", widget=forms.DateInput(attrs={"type": "date"}),
                             error_messages={"required": "Enter the date the actual is for.",
                                             "invalid": "Enter a date as YYYY-MM-DD."})
@@ -32,8 +33,9 @@ class ProgressEntryForm(forms.Form):
                                                 "max_digits": "That number is too large.",
                                                 "max_decimal_places": "Use at most 2 decimals.",
                                                 "max_whole_digits": "That number is too large."})
-    note = forms.CharField(required=False, max_length=500,
-                           widget=forms.TextInput(attrs={"placeholder": "Where the number comes from"}))
+    note = forms.CharField(
+        required=False, max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": "Where the number comes from"}))
 
     def __init__(self, *args, goals, today=None, **kwargs):
         super().__init__(*args, **kwargs)

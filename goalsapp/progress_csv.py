@@ -55,7 +55,8 @@ def progress_problems(goal: Goal, *, as_of: date, actual: Decimal, today: date,
     period = period or goal.sheet.period
     problems = {}
     if as_of > today:
-        problems["as_of"] = f"The date is in the future: actuals are recorded up to today ({today:%Y-%m-%d})."
+        problems["as_of"] = ("The date is in the future: actuals are recorded up to today "
+                             f"({today:%Y-%m-%d}).")
     elif not period.contains(as_of):
         problems["as_of"] = (f"The date is outside the period {period.name} "
                              f"({period.starts_on:%Y-%m-%d} to {period.ends_on:%Y-%m-%d}).")

@@ -93,10 +93,6 @@ def get_employee_for_user(user, pk) -> Employee:
 
 # Progress and dashboards: the same policy, applied to numbers ----------------------------------
 
-def goals_visible_to(user) -> QuerySet[Goal]:
-    return Goal.objects.filter(sheet__in=sheets_visible_to(user))
-
-
 def may_enter_progress(user, sheet: GoalSheet) -> bool:
     """The employee and anyone up their line enter actuals on a signed sheet; HR reads them."""
     me = employee_of(user)

@@ -129,7 +129,8 @@ def _refresh_latest(goal_ids) -> None:
 
 
 ATTAINED_PLACES = Decimal("1e-8")
-ATTAINED_LIMIT = Decimal("1e12")  # a near-zero target span can make a ratio absurd; keep it storable
+# A near-zero target span can make a ratio absurd; keep it storable.
+ATTAINED_LIMIT = Decimal("1e12")
 
 
 def stored_attainment(goal: Goal, actual: Decimal) -> Decimal:

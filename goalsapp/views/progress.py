@@ -1,4 +1,4 @@
-"""Recording actuals: the progress page of a signed sheet, and the CSV bulk load with its preview."""
+"""Recording actuals: a signed sheet's progress page, and the CSV bulk load with its preview."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

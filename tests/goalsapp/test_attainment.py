@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from goalsapp import attainment as rules
+from goalsapp import services
 from goalsapp.attainment import Status
 from goalsapp.dashboards import graded_goals
-from goalsapp import services
 from goalsapp.models import Goal, GoalSheet, ProgressEntry, SheetState
 from tests.factories import EmployeeFactory, GoalFactory, GoalSheetFactory
 
