@@ -33,6 +33,12 @@ def _post(client, user, sheet, **values):
     return client.post(reverse("sheet_progress", args=[sheet.pk]), data)
 
 
+def test_the_signed_sheet_links_to_its_progress_page(client, employee, emma_signed):
+    client.force_login(employee.user)
+    page = client.get(reverse("sheet_detail", args=[emma_signed.pk])).content.decode()
+    assert reverse("sheet_progress", args=[emma_signed.pk]) in page
+
+
 def test_the_employee_records_an_actual_and_sees_it(client, employee, emma_signed, at_midyear):
     response = _post(client, employee.user, emma_signed, actual="1,234.5", note="AR export")
     assert response.status_code == 302

@@ -110,7 +110,8 @@ SHEET_URLS = (
     SheetUrl("goal_smart", "post", S.HR_REVIEW, "hr", per_goal=True),
 )
 
-LIST_URLS = ("inbox", "sheet_list", "team", "sheet_start", "hr_queue")
+# workflow_overview is a dashboard: its persona matrix is in tests/goalsapp/test_dashboards.py.
+LIST_URLS = ("inbox", "sheet_list", "team", "sheet_start", "hr_queue", "workflow_overview")
 
 
 @pytest.fixture
