@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import attainment
@@ -144,12 +144,16 @@ def _record(goal: Goal, *, as_of, actual, note, actor, source, source_import=Non
     now = timezone.now()
     entry = ProgressEntry.objects.select_for_update().filter(goal=goal, as_of=as_of).first()
     if entry is None:
-        ProgressEntry.objects.create(goal=goal, as_of=as_of, actual=actual,
-                                     attained=stored_attainment(goal, actual), note=note,
-                                     entered_by=actor, source=source,
-                                     source_import=source_import, created_at=now,
-                                     updated_at=now)
-        return "new"
+        try:
+            with transaction.atomic():  # a savepoint: a twin inserted meanwhile is not fatal
+                ProgressEntry.objects.create(goal=goal, as_of=as_of, actual=actual,
+                                             attained=stored_attainment(goal, actual), note=note,
+                                             entered_by=actor, source=source,
+                                             source_import=source_import, created_at=now,
+                                             updated_at=now)
+            return "new"
+        except IntegrityError:
+            entry = ProgressEntry.objects.select_for_update().get(goal=goal, as_of=as_of)
     if entry.actual == actual and (source == ProgressEntry.Source.CSV or entry.note == note):
         return "already recorded"
     entry.actual, entry.note, entry.entered_by = actual, note, actor
