@@ -175,7 +175,8 @@ def department_dashboard(request):
     return render(request, "goalsapp/dashboards/department.html", {
         "rows": rows, "periods": all_periods, "period": period, "group_by": group_by,
         "groupings": [(key, label) for key, (_c, label) in dashboards.GROUPINGS.items()],
-        "heading": heading, "choices": choices, "filters": filters,
+        "heading": heading, "chart_caption": f"Average attainment per {heading.lower()}",
+        "choices": choices, "filters": filters,
         "everyone": scope is None, "chart": _group_chart(rows, "Average attainment (%)"),
         "tab": "department", **_rules()})
 
