@@ -419,3 +419,63 @@ class GoalSetItem(models.Model):
         if self.due_rule == self.DueRule.AFTER_START and self.due_days is not None:
             return min(period.starts_on + timedelta(days=self.due_days), period.ends_on)
         return period.ends_on
+
+
+class ProgressImport(models.Model):
+    """An uploaded CSV of actuals, kept server-side between its preview and its import."""
+
+    token = models.UUIDField(unique=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="progress_imports")
+    file_name = models.CharField(max_length=255)
+    content = models.TextField()  # the decoded text; re-parsed at import, never trusted as rows
+    created_at = models.DateTimeField(default=timezone.now)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ProgressEntry(models.Model):
+    """An actual value of a signed goal's measure as of a date: year-to-date totals for amounts
+    and counts, the current level for rates and days. One reading per goal and date: a later
+    entry for the same date replaces the value (see docs/tracking.md).
+
+    Progress lives beside the signed content, never in it: a locked sheet and its goals are
+    untouched, so the signatures' hashes still match."""
+
+    class Source(models.TextChoices):
+        FORM = "form", "Entered on the progress page"
+        CSV = "csv", "Imported from a CSV file"
+
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="progress_entries")
+    as_of = models.DateField("As of")
+    actual = models.DecimalField(max_digits=14, decimal_places=2)
+    note = models.CharField(max_length=500, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="progress_entries")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.FORM)
+    source_import = models.ForeignKey(ProgressImport, null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="entries")
+    # goalsapp.attainment's share of the target this actual reaches, stored when it is recorded
+    # (a signed goal's target and baseline never change) so dashboards sum it, not recompute it.
+    attained = models.DecimalField(max_digits=24, decimal_places=8, null=True, editable=False)
+    # The newest as_of of its goal; kept by goalsapp.services so dashboards join, not sort.
+    is_latest = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["goal", "as_of"]
+        verbose_name_plural = "progress entries"
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "as_of"], name="one_progress_entry_per_day"),
+        ]
+        indexes = [
+            # Dashboards join each goal to its latest entry only.
+            models.Index(fields=["goal"], condition=models.Q(is_latest=True),
+                         name="progress_latest_by_goal"),
+        ]
+
+    def __str__(self):
+        return f"{self.goal_id} @ {self.as_of}: {self.actual}"

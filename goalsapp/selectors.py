@@ -84,6 +84,48 @@ def get_sheet_for_user(user, pk) -> GoalSheet:
     return sheet
 
 
+def get_employee_for_user(user, pk) -> Employee:
+    """The employee, if `user` may see their numbers; otherwise 404, as for sheets."""
+    employee = employees_visible_to(user).filter(pk=pk).first()
+    if employee is None:
+        raise Http404("No such employee.")
+    return employee
+
+
+# Progress and dashboards: the same policy, applied to numbers ----------------------------------
+
+def may_enter_progress(user, sheet: GoalSheet) -> bool:
+    """The employee and anyone up their line enter actuals on a signed sheet; HR reads them."""
+    me = employee_of(user)
+    if sheet.locked_at is None or me is None:
+        return False
+    return sheet.employee_id == me.pk or sheet.employee_id in line_below(me)
+
+
+def may_import_progress(user) -> bool:
+    """HR and staff import for everyone, supervisors for their line (progress_import_scope)."""
+    return sees_everything(user) or is_supervisor(user)
+
+
+def progress_import_scope(user) -> QuerySet[Employee]:
+    """Whose actuals `user` may load from a CSV; anyone else reads as an unknown number."""
+    if sees_everything(user):
+        return Employee.objects.all()
+    me = employee_of(user)
+    if me is None or not is_supervisor(user):
+        return Employee.objects.none()
+    return Employee.objects.filter(pk__in=line_below(me))
+
+
+def dashboard_scope(user) -> set[int] | None:
+    """The employees a team or department dashboard covers: None means everyone (HR and staff),
+    otherwise the ids of the user's line (empty when they have none)."""
+    if sees_everything(user):
+        return None
+    me = employee_of(user)
+    return line_below(me) if me is not None else set()
+
+
 def is_supervisor(user) -> bool:
     """Whether `user` has active direct reports: the team pages are theirs."""
     return direct_reports(user).exists()

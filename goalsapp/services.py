@@ -1,16 +1,30 @@
 """Writes to goals and sheets. Callers (reviews.services) decide whether the workflow allows them;
 these functions only keep the data consistent."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from .models import Competency, Employee, Goal, GoalSet, GoalSetItem, GoalSheet, ReviewPeriod
+from . import attainment
+from .models import (
+    Competency,
+    Employee,
+    Goal,
+    GoalSet,
+    GoalSetItem,
+    GoalSheet,
+    ProgressEntry,
+    ProgressImport,
+    ReviewPeriod,
+)
+from .progress_csv import check_rows, decode, progress_problems, read_rows
+from .selectors import may_enter_progress, progress_import_scope
 
 SUMMARY_FIELDS = ("estimated_total_time", "action_plans", "milestones", "additional_comments")
 DRAFT_SHEET_FIELDS = ("goals_completed_since_last", *SUMMARY_FIELDS)
@@ -142,3 +156,118 @@ def goal_set_save(*, actor, goal_set: GoalSet, items: list[GoalSetItem],
             item.position = position
             item.save()
     return goal_set
+
+
+# Progress: actuals against signed goals -------------------------------------------------------
+
+class ProgressRefused(Exception):
+    """The entry cannot be recorded; `problems` maps a field (or "") to a sentence for the user."""
+
+    def __init__(self, problems: dict[str, str], *, forbidden: bool = False):
+        self.problems = problems
+        self.forbidden = forbidden
+        super().__init__(" ".join(problems.values()))
+
+
+def _refresh_latest(goal_ids) -> None:
+    """Marks each goal's newest entry, the one dashboards read, in two statements."""
+    goal_ids = list(goal_ids)
+    if not goal_ids:
+        return
+    newest = (ProgressEntry.objects.filter(goal_id__in=goal_ids)
+              .order_by("goal_id", "-as_of").distinct("goal_id").values("pk"))
+    ProgressEntry.objects.filter(goal_id__in=goal_ids, is_latest=True).exclude(
+        pk__in=newest).update(is_latest=False)
+    ProgressEntry.objects.filter(pk__in=newest, is_latest=False).update(is_latest=True)
+
+
+ATTAINED_PLACES = Decimal("1e-8")
+# A near-zero target span can make a ratio absurd; keep it storable.
+ATTAINED_LIMIT = Decimal("1e12")
+
+
+def stored_attainment(goal: Goal, actual: Decimal) -> Decimal:
+    share = attainment.attainment(actual=actual, target=goal.target, baseline=goal.baseline,
+                                  higher_is_better=goal.direction == Goal.Direction.HIGHER)
+    return max(-ATTAINED_LIMIT, min(ATTAINED_LIMIT, share)).quantize(ATTAINED_PLACES)
+
+
+def _record(goal: Goal, *, as_of, actual, note, actor, source, source_import=None) -> str:
+    """Creates the goal's entry for `as_of`, or replaces its value; returns what happened."""
+    now = timezone.now()
+    entry = ProgressEntry.objects.select_for_update().filter(goal=goal, as_of=as_of).first()
+    if entry is None:
+        try:
+            with transaction.atomic():  # a savepoint: a twin inserted meanwhile is not fatal
+                ProgressEntry.objects.create(goal=goal, as_of=as_of, actual=actual,
+                                             attained=stored_attainment(goal, actual), note=note,
+                                             entered_by=actor, source=source,
+                                             source_import=source_import, created_at=now,
+                                             updated_at=now)
+            return "new"
+        except IntegrityError:
+            entry = ProgressEntry.objects.select_for_update().get(goal=goal, as_of=as_of)
+    if entry.actual == actual and (source == ProgressEntry.Source.CSV or entry.note == note):
+        return "already recorded"
+    entry.actual, entry.note, entry.entered_by = actual, note, actor
+    entry.attained = stored_attainment(goal, actual)
+    entry.source, entry.source_import, entry.updated_at = source, source_import, now
+    entry.save(update_fields=["actual", "attained", "note", "entered_by", "source",
+                              "source_import", "updated_at"])
+    return "update"
+
+
+def progress_entry_add(*, goal_id: int, actor, as_of: date, actual: Decimal, note: str = "",
+                       today: date | None = None) -> str:
+    """Records `actor`'s actual for a signed goal as of a date (replacing that date's value).
+    The signed sheet and its goals are only read, never saved."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        goal = Goal.objects.select_related("sheet__period").get(pk=goal_id)
+        if not may_enter_progress(actor, goal.sheet):
+            reason = ("Progress is recorded once the sheet is signed." if goal.sheet.locked_at
+                      is None else "Only the employee and their supervisors enter progress; "
+                      "HR reads it.")
+            raise ProgressRefused({"": reason}, forbidden=goal.sheet.locked_at is not None)
+        problems = progress_problems(goal, as_of=as_of, actual=actual, today=today)
+        if problems:
+            raise ProgressRefused(problems)
+        outcome = _record(goal, as_of=as_of, actual=actual, note=note.strip(), actor=actor,
+                          source=ProgressEntry.Source.FORM)
+        _refresh_latest([goal.pk])
+    return outcome
+
+
+def progress_import_upload(*, actor, file_name: str, raw: bytes, today: date | None = None):
+    """Stores an uploaded CSV and returns (import, preview); raises CsvProblem for a file that
+    cannot be read at all."""
+    text = decode(raw)
+    rows = read_rows(text)
+    preview = check_rows(rows, employees=progress_import_scope(actor),
+                         today=today or timezone.localdate())
+    upload = ProgressImport.objects.create(token=uuid.uuid4(), uploaded_by=actor,
+                                           file_name=file_name[:255], content=text)
+    return upload, preview
+
+
+def progress_import_preview(upload: ProgressImport, actor, today: date | None = None):
+    """The preview of a stored upload, checked again now and with `actor`'s scope."""
+    return check_rows(read_rows(upload.content), employees=progress_import_scope(actor),
+                      today=today or timezone.localdate())
+
+
+def progress_import_confirm(*, token, actor, today: date | None = None) -> dict[str, int]:
+    """Imports the valid rows of an upload in one transaction; re-importing the same rows (this
+    upload or another with the same content) records nothing twice."""
+    with transaction.atomic():
+        upload = ProgressImport.objects.select_for_update().get(token=token, uploaded_by=actor)
+        preview = progress_import_preview(upload, actor, today)
+        counts = {"new": 0, "update": 0, "already recorded": 0, "skipped": len(preview.invalid)}
+        for row in preview.valid:
+            counts[_record(row.goal, as_of=row.as_of, actual=row.actual, note=row.note,
+                           actor=actor, source=ProgressEntry.Source.CSV,
+                           source_import=upload)] += 1
+        _refresh_latest({row.goal.pk for row in preview.valid})
+        upload.imported_at = timezone.now()
+        upload.save(update_fields=["imported_at"])
+    return counts

@@ -1,3 +1,23 @@
-"""Dashboards and people pages (filled in by later work)."""
+"""Dashboards and progress pages."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import dashboards, progress
+
+urlpatterns = [
+    path("dashboards/", dashboards.dashboards_home, name="dashboards"),
+    path("dashboards/me/", dashboards.my_dashboard, name="my_dashboard"),
+    path("dashboards/team/", dashboards.team_dashboard, name="team_dashboard"),
+    path("dashboards/people/<int:employee_id>/", dashboards.person_dashboard,
+         name="person_dashboard"),
+    path("dashboards/department/", dashboards.department_dashboard,
+         name="department_dashboard"),
+    path("sheets/<int:pk>/progress/", progress.sheet_progress, name="sheet_progress"),
+    path("progress/import/", progress.progress_import, name="progress_import"),
+    path("progress/import/template.csv", progress.progress_import_template,
+         name="progress_import_template"),
+    path("progress/import/<uuid:token>/", progress.progress_import_preview,
+         name="progress_import_preview"),
+    path("progress/import/<uuid:token>/confirm/", progress.progress_import_confirm,
+         name="progress_import_confirm"),
+]

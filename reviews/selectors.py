@@ -4,14 +4,21 @@ shows. Visibility always starts from goalsapp.selectors.sheets_visible_to."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from goalsapp.models import Employee, Goal, GoalSheet, SheetState
 from goalsapp.selectors import Change, employee_of, is_hr, sheet_changes, sheets_visible_to
 
 from .canonical import content_hash
 from .models import GoalAnswer, ReviewEvent, Signature
-from .workflow import Role, states_acted_on_by
+from .workflow import (
+    NEXT_ACTOR,
+    ROLE_NAMES,
+    STAGE_DUE_FIELD,
+    Role,
+    stage_due_date,
+    states_acted_on_by,
+)
 
 
 def _with_people(sheets: QuerySet[GoalSheet]) -> QuerySet[GoalSheet]:
@@ -120,3 +127,53 @@ def flagged_answers(sheet: GoalSheet) -> dict[int, GoalAnswer]:
             goal__sheet=sheet, round=sheet.clarification_round,
             answer=GoalAnswer.Answer.NEEDS_CLARIFICATION)
     }
+
+
+# The workflow overview for HR (a dashboard; the due dates come from workflow.STAGE_DUE_FIELD) --
+
+OVERDUE_SHOWN = 200
+
+
+@dataclass
+class OverdueSheet:
+    sheet: GoalSheet
+    due_on: object
+    waiting_on: str  # the role, in words
+    person: str  # who, by name
+
+
+def _overdue_condition(today) -> Q:
+    condition = Q(pk__in=[])
+    for state, due_field in STAGE_DUE_FIELD.items():
+        if due_field:
+            condition |= Q(state=state, **{f"period__{due_field}__lt": today})
+    return condition
+
+
+def sheet_counts_by_period(user, *, period_id=None) -> list[dict]:
+    """How many sheets each period has in each state: one grouped query."""
+    sheets = sheets_visible_to(user)
+    if period_id:
+        sheets = sheets.filter(period_id=period_id)
+    return list(sheets.values("period_id", "period__name", "period__starts_on", "state")
+                .annotate(sheets=Count("id")).order_by("-period__starts_on"))
+
+
+def overdue_sheets(user, *, today, period_id=None) -> tuple[list[OverdueSheet], int]:
+    """Sheets past their stage's due date, oldest due first (at most OVERDUE_SHOWN), and how
+    many there are in all: two queries."""
+    sheets = sheets_visible_to(user).filter(_overdue_condition(today))
+    if period_id:
+        sheets = sheets.filter(period_id=period_id)
+    total = sheets.count()
+    listed = []
+    for sheet in sheets.select_related("employee__supervisor", "period").order_by(
+            "period__starts_on", "state_changed_at")[:OVERDUE_SHOWN]:
+        role = NEXT_ACTOR[SheetState(sheet.state)]
+        person = {Role.EMPLOYEE: sheet.employee.full_name,
+                  Role.SUPERVISOR: (sheet.employee.supervisor.full_name
+                                    if sheet.employee.supervisor else "no supervisor on file"),
+                  Role.HR: "any member of HR"}[role]
+        listed.append(OverdueSheet(sheet, stage_due_date(sheet), ROLE_NAMES[role], person))
+    listed.sort(key=lambda row: row.due_on)
+    return listed, total

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import goal_sets, library, lists, sheet, steps
+from .views import goal_sets, library, lists, overview, sheet, steps
 
 urlpatterns = [
     path("", lists.inbox, name="inbox"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("team/", lists.team, name="team"),
     path("team/start/", lists.sheet_start, name="sheet_start"),
     path("hr/queue/", lists.hr_queue, name="hr_queue"),
+    path("dashboards/workflow/", overview.workflow_overview, name="workflow_overview"),
     path("sheets/<int:pk>/", sheet.sheet_detail, name="sheet_detail"),
     path("sheets/<int:pk>/do/<slug:action>/", sheet.sheet_transition, name="sheet_transition"),
     path("sheets/<int:pk>/edit/", steps.sheet_edit, name="sheet_edit"),

@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from goalsapp.demo_progress import add_demo_progress
 from goalsapp.models import Competency, Employee, Goal, GoalSheet, ReviewPeriod, SheetState
 from goalsapp.seeds import responsibility_areas
 from goalsapp.selectors import HR_GROUP
@@ -198,6 +199,7 @@ class Command(BaseCommand):
                 self.period = self._period()
                 built = [plan.employee for plan in SHEETS if self._sheet(plan)]
                 create_demo_goal_sets(self.users)  # the goal library's job titles and sets
+                add_demo_progress(self.period, self.today)  # actuals for the dashboards
         except WorkflowError as error:
             raise CommandError(f"The workflow refused a demo step: {error}") from error
         self.stdout.write(self._report(built))

@@ -1,0 +1,274 @@
+"""Dashboard selectors: actual versus target for a person, a team and the department.
+
+Only goals of signed sheets count. Team and department figures aggregate in PostgreSQL: each
+goal joins its latest entry (ProgressEntry.is_latest, whose attainment is stored) and the status
+rule of goalsapp.attainment is written once more in SQL below (tests/goalsapp/test_attainment.py
+checks both agree).
+Who is covered comes from goalsapp.selectors (dashboard_scope, get_employee_for_user).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import F, FilteredRelation, Func, IntegerField, Q, QuerySet, Value
+
+from . import attainment as rules
+from .attainment import Status
+from .models import Employee, Goal, GoalSheet, ProgressEntry, ReviewPeriod, SheetState
+
+GROUPINGS = {
+    "territory": ("sheet__employee__territory", "Territory"),
+    "title": ("sheet__employee__title", "Title"),
+    "tier": ("sheet__employee__performance_tier", "Performance tier"),
+}
+TIER_NAMES = dict(Employee.Tier.choices)
+
+
+# Periods -------------------------------------------------------------------------------------
+
+def periods() -> list[ReviewPeriod]:
+    return list(ReviewPeriod.objects.order_by("-starts_on"))
+
+
+def chosen_period(all_periods: list[ReviewPeriod], wanted: str | None,
+                  today: date) -> ReviewPeriod | None:
+    """The period asked for in the URL, else the latest one that has started."""
+    chosen = next((p for p in all_periods if str(p.pk) == wanted), None)
+    if chosen is None:
+        chosen = next((p for p in all_periods if p.starts_on <= today), None)
+    return chosen or (all_periods[0] if all_periods else None)
+
+
+# The status rule in SQL ----------------------------------------------------------------------
+# Each entry stores its attainment when it is recorded (goalsapp.services, by the rules of
+# goalsapp.attainment), so the SQL only joins each goal to its latest entry and grades it against
+# today, then sums per person, then per group. "expected − attained ≤ gap" is written without a
+# division: elapsed days ≤ (attained + gap) × the goal's days, since the goal's days are > 0.
+
+STANDING_SQL = (
+    "CASE WHEN attained IS NULL THEN %s WHEN attained >= 1 THEN %s "
+    "WHEN due_on < %s THEN %s "
+    "WHEN due_on = %s THEN CASE WHEN 1 - attained <= %s THEN %s "
+    "WHEN 1 - attained <= %s THEN %s ELSE %s END "
+    "WHEN %s <= (attained + %s) * goal_days THEN %s "
+    "WHEN %s <= (attained + %s) * goal_days THEN %s ELSE %s END"
+)
+
+
+def _standing_params(period: ReviewPeriod, today: date) -> list:
+    on, at_risk = rules.ON_TRACK_GAP, rules.AT_RISK_GAP
+    elapsed = max((today - period.starts_on).days, 0)
+    s = Status
+    return [s.NO_DATA.value, s.ACHIEVED.value, today, s.OFF_TRACK.value,
+            today, on, s.ON_TRACK.value, at_risk, s.AT_RISK.value, s.OFF_TRACK.value,
+            elapsed, on, s.ON_TRACK.value, elapsed, at_risk, s.AT_RISK.value, s.OFF_TRACK.value]
+
+
+def _goal_days(start: date) -> Func:
+    # date − date is a whole number of days in PostgreSQL.
+    return Func(F("due_on"), Value(start), template="(%(expressions)s)", arg_joiner=" - ",
+                output_field=IntegerField())
+
+
+def _graded_sql(goals: QuerySet[Goal], period: ReviewPeriod, today: date,
+                **columns) -> tuple[str, list]:
+    """SQL for one row a goal: the named `columns` (name → field path), attained, standing."""
+    figures = (goals.annotate(latest=FilteredRelation(
+                   "progress_entries", condition=Q(progress_entries__is_latest=True)))
+               .annotate(attained=F("latest__attained"), goal_days=_goal_days(period.starts_on),
+                         **{name: F(path) for name, path in columns.items()})
+               .values(*columns, "attained", "goal_days", "due_on").order_by())
+    inner, params = figures.query.sql_with_params()
+    names = ", ".join(f'"{name}"' for name in columns)
+    return (f"SELECT {names}, attained, {STANDING_SQL} AS standing FROM ({inner}) AS figures",
+            [*_standing_params(period, today), *params])
+
+
+def _fetch(sql: str, params) -> list[dict]:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Compiling these plans with JIT costs more than running them; grouping ~100,000 goals
+        # by person fits in memory with a little more than the default 4 MB.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL work_mem = '32MB'")
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def graded_goals(goals: QuerySet[Goal], period: ReviewPeriod, today: date) -> list[dict]:
+    """Each goal's id, attainment and standing (for checks against goalsapp.attainment)."""
+    sql, params = _graded_sql(goals, period, today, goal_id="id")
+    return _fetch(sql + " ORDER BY goal_id", params)
+
+
+def _per_person_sql(graded: str) -> str:
+    counts = ", ".join(f"COUNT(*) FILTER (WHERE standing = '{s.value}') AS {s.value}"
+                       for s in Status)
+    return (f"SELECT employee_id, COUNT(*) AS goals, COUNT(attained) AS with_data, "
+            f"SUM(attained) AS attained_sum, {counts} FROM ({graded}) AS graded "
+            f"GROUP BY employee_id")
+
+
+def _with_people(per_person: str, *columns: str) -> str:
+    """Joins each person's sums to their employee row: once per person, not once per goal."""
+    table = Employee._meta.db_table
+    picked = ", ".join(f'people."{Employee._meta.get_field(c).column}" AS "{c}"' for c in columns)
+    return (f"SELECT sums.*, {picked} FROM ({per_person}) AS sums "
+            f'JOIN "{table}" AS people ON people."id" = sums.employee_id')
+
+
+def signed_goals(period: ReviewPeriod, employee_ids: set[int] | None) -> QuerySet[Goal]:
+    goals = Goal.objects.filter(sheet__period=period, sheet__state=SheetState.SIGNED)
+    if employee_ids is not None:
+        goals = goals.filter(sheet__employee_id__in=employee_ids)
+    return goals
+
+
+# Rows the pages, charts and CSV exports share ------------------------------------------------
+
+@dataclass
+class GroupRow:
+    key: str
+    label: str
+    people: int
+    goals: int
+    with_data: int
+    attained: Decimal | None
+    counts: dict[str, int]
+    url_id: int | None = None  # the employee, on the team dashboard
+
+    @property
+    def percent(self) -> str:
+        return rules.percent(self.attained)
+
+    @property
+    def behind(self) -> int:
+        return self.counts.get(Status.AT_RISK, 0) + self.counts.get(Status.OFF_TRACK, 0)
+
+
+def _average(total, count) -> Decimal | None:
+    return total / count if count else None
+
+
+def department_rows(period: ReviewPeriod, employee_ids: set[int] | None, *, group_by: str,
+                    filters: dict[str, str], today: date) -> list[GroupRow]:
+    """Attainment per territory, title or tier: one query."""
+    column, _label = GROUPINGS[group_by]
+    goals = signed_goals(period, employee_ids)
+    for name, value in filters.items():
+        if value:
+            goals = goals.filter(**{GROUPINGS[name][0]: value})
+    graded, params = _graded_sql(goals, period, today, employee_id="sheet__employee_id")
+    sums = ", ".join(f"SUM({s.value}) AS {s.value}" for s in Status)
+    field_name = column.removeprefix("sheet__employee__")
+    sql = (f'SELECT "{field_name}" AS grp, COUNT(*) AS people, SUM(goals) AS goals, '
+           f"SUM(with_data) AS with_data, SUM(attained_sum) AS attained_sum, {sums} "
+           f"FROM ({_with_people(_per_person_sql(graded), field_name)}) AS people "
+           f"GROUP BY grp ORDER BY grp")
+
+    def label_of(value):
+        if group_by == "tier":
+            return TIER_NAMES.get(value, value)
+        return value or "(none)"
+
+    return [GroupRow(key=row["grp"] or "", label=label_of(row["grp"]), people=row["people"],
+                     goals=int(row["goals"]), with_data=int(row["with_data"]),
+                     attained=_average(row["attained_sum"], row["with_data"]),
+                     counts={s.value: int(row[s.value]) for s in Status})
+            for row in _fetch(sql, params)]
+
+
+def team_rows(period: ReviewPeriod, employee_ids: set[int] | None, *, today: date,
+              supervisor_id: int | None = None) -> list[GroupRow]:
+    """Each person's attainment; with `supervisor_id`, only their direct reports. One query."""
+    goals = signed_goals(period, employee_ids)
+    if supervisor_id is not None:
+        goals = goals.filter(sheet__employee__supervisor_id=supervisor_id)
+    graded, params = _graded_sql(goals, period, today, employee_id="sheet__employee_id")
+    sql = (_with_people(_per_person_sql(graded), "full_name")
+           + ' ORDER BY "full_name", employee_id')
+    return [GroupRow(key=str(row["employee_id"]), label=row["full_name"], people=1,
+                     goals=row["goals"], with_data=row["with_data"],
+                     attained=_average(row["attained_sum"], row["with_data"]),
+                     counts={s.value: row[s.value] for s in Status}, url_id=row["employee_id"])
+            for row in _fetch(sql, params)]
+
+
+def group_choices(employee_ids: set[int] | None) -> dict[str, list[tuple[str, str]]]:
+    """The values each filter offers: those of the people the viewer covers (three queries)."""
+    people = Employee.objects.all()
+    if employee_ids is not None:
+        people = people.filter(pk__in=employee_ids)
+    choices = {}
+    for name, field_name in (("territory", "territory"), ("title", "title")):
+        values = people.exclude(**{field_name: ""}).values_list(field_name, flat=True)
+        choices[name] = [(v, v) for v in values.distinct().order_by(field_name)]
+    choices["tier"] = list(Employee.Tier.choices)
+    return choices
+
+
+# One person ----------------------------------------------------------------------------------
+
+@dataclass
+class GoalLine:
+    goal: Goal
+    progress: rules.GoalProgress
+    currency: str
+    entries: list[ProgressEntry] = field(default_factory=list)
+
+    def shown(self, value) -> str:
+        return rules.measure_value(value, measure_kind=self.goal.measure_kind,
+                                   unit=self.goal.unit, currency=self.currency)
+
+    @property
+    def target_shown(self) -> str:
+        return self.shown(self.goal.target)
+
+    @property
+    def actual_shown(self) -> str:
+        return self.shown(self.progress.actual)
+
+    @property
+    def entry_rows(self) -> list[tuple[ProgressEntry, str]]:
+        return [(entry, self.shown(entry.actual)) for entry in self.entries]
+
+
+@dataclass
+class PersonBoard:
+    employee: Employee
+    period: ReviewPeriod
+    sheet: GoalSheet | None
+    lines: list[GoalLine]
+
+    @property
+    def attained(self) -> Decimal | None:
+        values = [line.progress.attained for line in self.lines
+                  if line.progress.attained is not None]
+        return sum(values) / len(values) if values else None
+
+    @property
+    def percent(self) -> str:
+        return rules.percent(self.attained)
+
+
+def person_board(employee: Employee, period: ReviewPeriod, today: date) -> PersonBoard:
+    """One person's signed goals with every entry, for charts over time: three queries."""
+    sheet = (GoalSheet.objects.filter(employee=employee, period=period,
+                                      state=SheetState.SIGNED).select_related("period").first())
+    if sheet is None:
+        return PersonBoard(employee, period, None, [])
+    goals = list(sheet.goals.order_by("position", "id"))
+    entries = defaultdict(list)
+    for entry in ProgressEntry.objects.filter(goal__sheet=sheet).order_by("as_of"):
+        entries[entry.goal_id].append(entry)
+    lines = []
+    for goal in goals:
+        latest = entries[goal.pk][-1] if entries[goal.pk] else None
+        progress = rules.goal_progress(goal, actual=latest.actual if latest else None,
+                                       as_of=latest.as_of if latest else None,
+                                       starts_on=period.starts_on, today=today)
+        lines.append(GoalLine(goal, progress, period.currency, entries[goal.pk]))
+    return PersonBoard(employee, period, sheet, lines)

@@ -1,0 +1,1 @@
+"""Pages of goalsapp: progress on signed goals, the CSV bulk load, and the dashboards."""

@@ -1,0 +1,23 @@
+"""What every goalsapp page shares: the 403 page with a reason, and CSV exports of a table."""
+
+import csv
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+
+def forbidden(request, reason: str):
+    return render(request, "goalsapp/forbidden.html", {"reason": reason}, status=403)
+
+
+def csv_response(file_name: str, header: list[str], rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+def wants_csv(request) -> bool:
+    return request.GET.get("export") == "csv"

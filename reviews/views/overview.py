@@ -1,0 +1,56 @@
+"""The workflow overview for HR: sheets in each state per period, and which are overdue on whom.
+It lives in reviews because "overdue" and "on whom" are the workflow table's to say."""
+
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from goalsapp.models import ReviewPeriod, SheetState
+from goalsapp.selectors import sees_everything
+from goalsapp.views.common import csv_response, wants_csv
+
+from .. import selectors
+from .common import forbidden
+
+STATE_COLOURS = {"drafting": "#6c757d", "employee_review": "#0d6efd",
+                 "supervisor_signature": "#6f42c1", "employee_signature": "#a370f7",
+                 "hr_review": "#fd7e14", "signed": "#198754"}
+
+
+@login_required
+def workflow_overview(request):
+    if not sees_everything(request.user):
+        return forbidden(request, "The workflow overview is for Human Resources.")
+    today = timezone.localdate()
+    period_id = request.GET.get("period", "")
+    period_id = period_id if re.fullmatch(r"[0-9]{1,18}", period_id) else None
+    counts = selectors.sheet_counts_by_period(request.user, period_id=period_id)
+    overdue, overdue_total = selectors.overdue_sheets(request.user, today=today,
+                                                      period_id=period_id)
+    states = list(SheetState)
+    grid: dict[int, dict] = {}
+    for row in counts:
+        entry = grid.setdefault(row["period_id"], {"name": row["period__name"],
+                                                   "counts": dict.fromkeys(states, 0)})
+        entry["counts"][SheetState(row["state"])] = row["sheets"]
+    table = [(entry["name"], [entry["counts"][s] for s in states], sum(entry["counts"].values()))
+             for entry in grid.values()]
+    if wants_csv(request):
+        return csv_response("workflow-overview.csv", ["period", *[s.label for s in states],
+                                                      "total"],
+                            [[name, *cells, total] for name, cells, total in table])
+    chart = {
+        "type": "bar",
+        "data": {"labels": [name for name, _cells, _total in table],
+                 "datasets": [{"label": state.label, "data": [cells[i] for _n, cells, _t in table],
+                               "backgroundColor": STATE_COLOURS[state.value]}
+                              for i, state in enumerate(states)]},
+        "options": {"indexAxis": "y", "scales": {"x": {"stacked": True, "beginAtZero": True},
+                                                 "y": {"stacked": True}}},
+    }
+    return render(request, "reviews/workflow_overview.html", {
+        "table": table, "states": states, "overdue": overdue, "overdue_total": overdue_total,
+        "periods": ReviewPeriod.objects.order_by("-starts_on"), "selected_period": period_id,
+        "chart": chart, "today": today, "tab": "workflow"})
