@@ -89,8 +89,8 @@ def archive_export(request):
         summary = exports.export_summary(request.user, filters)
         if request.method == "POST":
             if summary.archived <= exports.stream_limit():
-                archives = exports.archives_for(request.user, filters)
-                response = StreamingHttpResponse(exports.stream_zip(archives.iterator()),
+                archives = exports.archives_for(request.user, filters).iterator(chunk_size=200)
+                response = StreamingHttpResponse(exports.stream_zip(archives),
                                                  content_type="application/zip")
                 response["Content-Disposition"] = (
                     f'attachment; filename="{filters.zip_name()}"')
