@@ -139,9 +139,10 @@ def export_job_download(request, pk):
 def archive_verify(request):
     if not (is_hr(request.user) or request.user.is_staff):
         return forbidden(request, NOT_HR)
-    form = VerifyForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = VerifyForm(request.POST if posted else None, request.FILES if posted else None)
     result = None
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         digest = hashlib.sha256()
         for chunk in form.cleaned_data["file"].chunks():
             digest.update(chunk)
