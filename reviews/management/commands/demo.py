@@ -25,6 +25,7 @@ from goalsapp.seeds import responsibility_areas
 from goalsapp.selectors import HR_GROUP
 from goalsapp.services import GoalRow
 from reviews import services
+from reviews.archive.demo import archive_signed_sheets
 from reviews.models import GoalAnswer, SmartCheck
 from reviews.workflow import WorkflowError, waiting_on
 
@@ -198,6 +199,7 @@ class Command(BaseCommand):
                 built = [plan.employee for plan in SHEETS if self._sheet(plan)]
         except WorkflowError as error:
             raise CommandError(f"The workflow refused a demo step: {error}") from error
+        self.notes += archive_signed_sheets(self.period)
         self.stdout.write(self._report(built))
 
     # People -----------------------------------------------------------------------------------
