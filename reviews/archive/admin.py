@@ -48,6 +48,7 @@ class SheetArchiveAdmin(admin.ModelAdmin):
 class ExportJobAdmin(admin.ModelAdmin):
     list_display = ("pk", "description", "created_by", "created_at", "status", "done", "total")
     list_filter = ("status",)
+    search_fields = ("description", "created_by__username")
 
     def has_add_permission(self, request):
         return False

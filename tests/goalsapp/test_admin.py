@@ -15,7 +15,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from goalsapp.models import Competency, Employee, Goal, GoalSheet, ReviewPeriod, SheetState
 from reviews import services
-from reviews.models import GoalAnswer, ReviewEvent, Signature, SmartCheck
+from reviews.archive.exports import ExportFilters, export_job_create
+from reviews.archive.services import archive_get_or_create
+from reviews.models import ExportJob, GoalAnswer, ReviewEvent, SheetArchive, Signature, SmartCheck
 from tests.factories import GoalFactory, GoalSheetFactory, ReviewPeriodFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +31,7 @@ CLARIFY = "Which accounts count towards the target?"
 EXPECTED_MODELS = {
     Employee, ReviewPeriod, Competency, GoalSheet, Goal,
     GoalAnswer, SmartCheck, Signature, ReviewEvent,
+    SheetArchive, ExportJob,
     User, Group,
 }
 # A search term that finds at least one row of each model in the `data` fixture.
@@ -42,6 +45,8 @@ SEARCH_TERMS = {
     SmartCheck: "DSO",
     Signature: "Sam",
     ReviewEvent: "Emma",
+    SheetArchive: "Emma",
+    ExportJob: "2027",
     User: "ada",
     Group: "HR",
 }
@@ -62,11 +67,14 @@ def messages_of(response) -> list[str]:
 
 
 @pytest.fixture
-def data(sheet, advance, period, other_employee, other_supervisor):
+def data(sheet, advance, period, other_employee, other_supervisor, admin):
     """Emma's sheet signed through the real services (answers, SMART checks, signatures and
-    events), and Oliver's sheet back in drafting after a clarification round."""
+    events, an archive record and an export job), and Oliver's sheet back in drafting after a
+    clarification round."""
     advance(sheet, SheetState.SIGNED)
     signed = GoalSheet.objects.get(pk=sheet.pk)
+    archive_get_or_create(signed.pk)  # pending: nothing commits here, so nothing renders
+    export_job_create(actor=admin, filters=ExportFilters(period_id=period.pk))
 
     draft = GoalSheetFactory(employee=other_employee, period=period)
     GoalFactory(sheet=draft, position=1, text="Call 40 customers a week about balances "
@@ -108,6 +116,8 @@ def an_object_of(model, data):
         SmartCheck: SmartCheck.objects.get(goal=signed_goal),
         Signature: data.signed.signatures.first(),
         ReviewEvent: data.signed.events.first(),
+        SheetArchive: SheetArchive.objects.get(sheet=data.signed),
+        ExportJob: ExportJob.objects.first(),
         User: User.objects.get(username="ada"),
         Group: Group.objects.get(name="HR"),
     }[model]
