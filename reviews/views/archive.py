@@ -89,7 +89,7 @@ def archive_export(request):
         summary = exports.export_summary(request.user, filters)
         if request.method == "POST":
             if summary.archived <= exports.stream_limit():
-                archives = exports.archives_for(request.user, filters).iterator(chunk_size=200)
+                archives = exports.archives_for(request.user, filters)
                 response = StreamingHttpResponse(exports.stream_zip(archives),
                                                  content_type="application/zip")
                 response["Content-Disposition"] = (
