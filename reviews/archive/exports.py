@@ -23,7 +23,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from goalsapp.models import GoalSheet, ReviewPeriod, SheetState
+from goalsapp.models import Employee, GoalSheet, ReviewPeriod, SheetState
 from goalsapp.selectors import sheets_visible_to
 
 from ..models import ExportJob, SheetArchive, Signature
@@ -52,8 +52,6 @@ class ExportFilters:
         if self.title:
             parts.append(f"title {self.title}")
         if self.supervisor_id:
-            from goalsapp.models import Employee
-
             name = Employee.objects.filter(pk=self.supervisor_id).values_list("full_name",
                                                                               flat=True)
             parts.append(f"team of {name.first() or self.supervisor_id}")
