@@ -116,6 +116,11 @@ STORAGES = {
     },
 }
 
+# Archive PDFs (reviews/archive): exports of at most this many files stream straight to the
+# browser; larger ones run as a background job. Uploads to the verification page are capped.
+ARCHIVE_EXPORT_STREAM_LIMIT = envint("ARCHIVE_EXPORT_STREAM_LIMIT", "50")
+ARCHIVE_VERIFY_MAX_BYTES = envint("ARCHIVE_VERIFY_MAX_BYTES", str(20 * 1024 * 1024))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -156,5 +161,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint and fontTools narrate every PDF step and glyph at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -10,4 +10,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("goalsapp.urls")),
     path("", include("reviews.urls")),
+    path("", include("reviews.archive.urls")),
 ]

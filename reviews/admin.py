@@ -61,3 +61,6 @@ class ReviewEventAdmin(ReadOnlyAdmin):
     list_select_related = ("sheet__period", "actor")
     search_fields = ("sheet__employee_name", "note", "actor__username")
     date_hierarchy = "at"
+
+
+from .archive import admin as archive_admin  # noqa: E402, F401  (archived PDFs, export jobs)

@@ -48,6 +48,12 @@ def _ssn_key(settings):
     crypto._fernet.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # Archive PDFs and exports are written to default storage: never into the project's media/.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def manager(db):
     return EmployeeFactory(

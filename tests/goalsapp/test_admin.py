@@ -26,7 +26,9 @@ from goalsapp.models import (
     SheetState,
 )
 from reviews import services
-from reviews.models import GoalAnswer, ReviewEvent, Signature, SmartCheck
+from reviews.archive.exports import ExportFilters, export_job_create
+from reviews.archive.services import archive_get_or_create
+from reviews.models import ExportJob, GoalAnswer, ReviewEvent, SheetArchive, Signature, SmartCheck
 from tests.factories import GoalFactory, GoalSheetFactory, ReviewPeriodFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +42,7 @@ CLARIFY = "Which accounts count towards the target?"
 EXPECTED_MODELS = {
     Employee, ReviewPeriod, Competency, GoalSheet, Goal,
     GoalAnswer, SmartCheck, Signature, ReviewEvent,
+    SheetArchive, ExportJob,
     User, Group,
     GoalTemplate, JobTitle, GoalSet,
 }
@@ -54,6 +57,8 @@ SEARCH_TERMS = {
     SmartCheck: "DSO",
     Signature: "Sam",
     ReviewEvent: "Emma",
+    SheetArchive: "Emma",
+    ExportJob: "2027",
     User: "ada",
     Group: "HR",
     GoalTemplate: "outstanding",
@@ -77,11 +82,14 @@ def messages_of(response) -> list[str]:
 
 
 @pytest.fixture
-def data(sheet, advance, period, other_employee, other_supervisor):
+def data(sheet, advance, period, other_employee, other_supervisor, admin):
     """Emma's sheet signed through the real services (answers, SMART checks, signatures and
-    events), and Oliver's sheet back in drafting after a clarification round."""
+    events, an archive record and an export job), and Oliver's sheet back in drafting after a
+    clarification round."""
     advance(sheet, SheetState.SIGNED)
     signed = GoalSheet.objects.get(pk=sheet.pk)
+    archive_get_or_create(signed.pk)  # pending: nothing commits here, so nothing renders
+    export_job_create(actor=admin, filters=ExportFilters(period_id=period.pk))
 
     draft = GoalSheetFactory(employee=other_employee, period=period)
     GoalFactory(sheet=draft, position=1, text="Call 40 customers a week about balances "
@@ -128,6 +136,8 @@ def an_object_of(model, data):
         SmartCheck: SmartCheck.objects.get(goal=signed_goal),
         Signature: data.signed.signatures.first(),
         ReviewEvent: data.signed.events.first(),
+        SheetArchive: SheetArchive.objects.get(sheet=data.signed),
+        ExportJob: ExportJob.objects.first(),
         User: User.objects.get(username="ada"),
         Group: Group.objects.get(name="HR"),
         GoalTemplate: GoalTemplate.objects.get(source_ref="KRA 1, KPI 3"),

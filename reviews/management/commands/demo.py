@@ -26,6 +26,7 @@ from goalsapp.seeds import responsibility_areas
 from goalsapp.selectors import HR_GROUP
 from goalsapp.services import GoalRow
 from reviews import services
+from reviews.archive.demo import archive_signed_sheets
 from reviews.demo_goal_sets import create_demo_goal_sets
 from reviews.models import GoalAnswer, SmartCheck
 from reviews.workflow import WorkflowError, waiting_on
@@ -202,6 +203,7 @@ class Command(BaseCommand):
                 add_demo_progress(self.period, self.today)  # actuals for the dashboards
         except WorkflowError as error:
             raise CommandError(f"The workflow refused a demo step: {error}") from error
+        self.notes += archive_signed_sheets(self.period)
         self.stdout.write(self._report(built))
 
     # People -----------------------------------------------------------------------------------

@@ -1,0 +1,120 @@
+"""Renders a sheet to PDF/A-3u with WeasyPrint: the paper form's layout, fonts from static/, and
+the sheet's canonical data and event timeline embedded as a JSON attachment."""
+
+import json
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from goalsapp.models import GoalSheet
+from goalsapp.seeds import form_acknowledgement
+
+from ..canonical import content_hash, sheet_canonical
+from ..selectors import sheet_view
+
+PDF_VARIANT = "pdf/a-3u"
+ATTACHMENT_NAME = "goal-sheet.json"
+ATTACHMENT_FORMAT = "goalpost-sheet-archive/1"
+STYLESHEET = "pdf/sheet.css"
+
+
+def static_roots() -> list[Path]:
+    """The only folders the renderer may read from: the project's static files."""
+    roots = [Path(root) for root in settings.STATICFILES_DIRS]
+    if settings.STATIC_ROOT:
+        roots.append(Path(settings.STATIC_ROOT))
+    return [root.resolve() for root in roots]
+
+
+class StaticFilesOnly:
+    """WeasyPrint's URL fetcher, narrowed to files under the static folders: no network, no other
+    file, so rendering never depends on (or leaks to) anything outside the project."""
+
+    def __init__(self):
+        from weasyprint.urls import URLFetcherResponse
+
+        self._response = URLFetcherResponse
+        self.roots = static_roots()
+
+    def path_for(self, url: str) -> Path:
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise ValueError(f"The PDF renderer only reads static files, not {url[:80]!r}.")
+        path = Path(unquote(parts.path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots) or not path.is_file():
+            raise ValueError(f"The PDF renderer only reads static files, not {url[:80]!r}.")
+        return path
+
+    def fetch(self, url, headers=None):
+        path = self.path_for(url)
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return self._response(url, body=path.read_bytes(), headers={"Content-Type": kind})
+
+    def __call__(self, url):
+        return self.fetch(url)
+
+
+def archive_data(sheet: GoalSheet, view=None) -> dict:
+    """What the PDF embeds as JSON: the canonical content the signatures vouch for, the
+    signatures, HR's SMART checks and the event timeline."""
+    view = view or sheet_view(sheet)
+    return {
+        "format": ATTACHMENT_FORMAT,
+        "content_hash": content_hash(sheet),
+        "canonical": sheet_canonical(sheet),
+        "state": sheet.state,
+        "locked_at": sheet.locked_at.isoformat() if sheet.locked_at else None,
+        "signatures": [
+            {"role": s.role, "typed_name": s.typed_name, "signer": s.signer.get_username(),
+             "signed_at": s.signed_at.isoformat(), "content_hash": s.content_hash}
+            for s in view.signatures
+        ],
+        "smart_checks": [
+            {"goal_position": g.goal.position, "goal": g.goal.text,
+             **{name: getattr(g.smart_check, name) for name in g.smart_check.CRITERIA},
+             "note": g.smart_check.note, "checked_at": g.smart_check.checked_at.isoformat()}
+            for g in view.goals if g.smart_check
+        ],
+        "events": [
+            {"at": e.at.isoformat(), "actor": e.actor.get_username(), "action": e.action,
+             "from_state": e.from_state, "to_state": e.to_state, "note": e.note}
+            for e in view.events
+        ],
+    }
+
+
+def _html(sheet: GoalSheet, view, *, draft: bool) -> str:
+    signatures = {s.role: s for s in view.signatures}
+    return render_to_string("pdf/sheet.html", {
+        "sheet": sheet,
+        "view": view,
+        "draft": draft,
+        "signatures": [(role, label, signatures.get(role)) for role, label in
+                       (("supervisor", "Supervisor"), ("employee", "Employee"),
+                        ("hr", "Human Resources"))],
+        "acknowledgement": form_acknowledgement(),
+        "content_hash": content_hash(sheet),
+        "rendered_at": timezone.now(),
+        "stylesheet": STYLESHEET,
+    })
+
+
+def render_sheet_pdf(sheet: GoalSheet, *, draft: bool = False) -> bytes:
+    """The sheet as PDF/A-3u bytes; `draft` stamps every page DRAFT (previews, never stored)."""
+    from weasyprint import HTML, Attachment
+
+    view = sheet_view(sheet)
+    fetcher = StaticFilesOnly()
+    base_url = fetcher.roots[0].as_uri() + "/"
+    data = json.dumps(archive_data(sheet, view), ensure_ascii=False, indent=1,
+                      sort_keys=True).encode("utf-8")
+    attachment = Attachment(string=data, name=ATTACHMENT_NAME, relationship="Data",
+                            description="The sheet's signed content and its timeline",
+                            url_fetcher=fetcher)
+    document = HTML(string=_html(sheet, view, draft=draft), base_url=base_url,
+                    url_fetcher=fetcher)
+    return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[attachment])

@@ -1,0 +1,18 @@
+"""URLs of the archive pages: a sheet's PDFs, bulk exports, verification."""
+
+from django.urls import path
+
+from ..views import archive
+
+urlpatterns = [
+    path("sheets/<int:pk>/pdf/", archive.sheet_pdf, name="sheet_pdf"),
+    path("sheets/<int:pk>/pdf/preview/", archive.sheet_pdf_preview, name="sheet_pdf_preview"),
+    path("sheets/<int:pk>/pdf/retry/", archive.sheet_pdf_retry, name="sheet_pdf_retry"),
+    path("archive/export/", archive.archive_export, name="archive_export"),
+    path("archive/export/<int:pk>/", archive.export_job, name="export_job"),
+    path("archive/export/<int:pk>/progress/", archive.export_job_progress,
+         name="export_job_progress"),
+    path("archive/export/<int:pk>/download/", archive.export_job_download,
+         name="export_job_download"),
+    path("archive/verify/", archive.archive_verify, name="archive_verify"),
+]
