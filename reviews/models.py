@@ -163,3 +163,15 @@ class ReviewEvent(models.Model):
     @property
     def description(self) -> str:
         return EVENT_WORDS.get(self.action, self.action.replace("_", " "))
+
+
+# The notification models live in their own module; importing them here registers them.
+from .notifications.models import (  # noqa: E402
+    DigestDelivery,
+    Notification,
+    NotificationPreference,
+    NotificationSettings,
+)
+
+__all__ = ["DigestDelivery", "GoalAnswer", "Notification", "NotificationPreference",
+           "NotificationSettings", "PartOfSignedGoal", "ReviewEvent", "Signature", "SmartCheck"]

@@ -1,0 +1,21 @@
+"""Read queries for the notifications page and the settings page."""
+
+from django.db.models import QuerySet
+
+from goalsapp.selectors import sheets_visible_to
+
+from .models import Notification, NotificationPreference
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).select_related("sheet__period")
+
+
+def visible_sheet_ids(user, notices) -> set[int]:
+    """Which of these notices' sheets the user may open now (the one visibility policy)."""
+    ids = {notice.sheet_id for notice in notices}
+    return set(sheets_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def prefers_digest(user) -> bool:
+    return NotificationPreference.objects.filter(user=user, daily_digest=True).exists()

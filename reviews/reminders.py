@@ -1,0 +1,143 @@
+"""The reminder sweep: who is due a reminder or an escalation today, claimed in the database so
+each is sent once, then the outbox is delivered. Run by Celery beat or `manage.py send_reminders`.
+
+Rules (the numbers are NotificationSettings, edited in the admin):
+- *before due*: once, from `lead_days` before the stage's due date up to the due date itself;
+- *overdue*: the day after the due date, then every `overdue_cadence_days` while still overdue;
+- *escalation*: once, from `escalation_after_days` overdue days on, to the supervisor's own
+  supervisor and HR.
+
+Set-based: the due date depends only on the period and the state, so the day slot of each kind
+is worked out per (period, state) in Python, and each kind is one query over the sheets that have
+a slot today and no claim for it yet. The claims are one INSERT … ON CONFLICT DO NOTHING on the
+unique key (sheet, stage, recipient, kind, day): retries and overlapping sweeps add nothing.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Count, DateField, Exists, OuterRef, Q, Value, When
+from django.utils import timezone
+
+from goalsapp.models import GoalSheet, ReviewPeriod
+
+from .notifications.delivery import DeliveryReport, outbox_deliver
+from .notifications.models import Notification, NotificationPreference, NotificationSettings
+from .notifications.recipients import (
+    SHEET_VALUES,
+    SheetRow,
+    escalation_recipients,
+    hr_user_ids,
+    next_actors,
+)
+from .notifications.wording import message
+from .workflow import STAGE_DUE_FIELD
+
+K = Notification.Kind
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Today's slot of one kind for one (period, state): the claim's day, and the due date."""
+
+    kind: str
+    day: date
+    due: date
+
+
+def slots_for(due: date, today: date, rules: NotificationSettings) -> list[Slot]:
+    """The reminder and escalation slots open today for a stage due on `due`."""
+    slots = []
+    if due - timedelta(days=rules.lead_days) <= today <= due:
+        slots.append(Slot(K.BEFORE_DUE, due - timedelta(days=rules.lead_days), due))
+    overdue = (today - due).days
+    if overdue >= 1:
+        latest = (overdue - 1) // rules.overdue_cadence_days * rules.overdue_cadence_days
+        slots.append(Slot(K.OVERDUE, due + timedelta(days=1 + latest), due))
+    if overdue >= rules.escalation_after_days:
+        slots.append(Slot(K.ESCALATION, due + timedelta(days=rules.escalation_after_days), due))
+    return slots
+
+
+@dataclass
+class SweepReport:
+    created: dict[str, int] = field(default_factory=dict)
+    delivery: DeliveryReport = field(default_factory=DeliveryReport)
+
+    def __str__(self):
+        made = ", ".join(f"{count} {kind}" for kind, count in self.created.items()) or "none"
+        return (f"Reminders claimed: {made}. E-mails sent: {self.delivery.emails} "
+                f"({self.delivery.sent} notifications); failed: {self.delivery.failed}; "
+                f"without an address: {self.delivery.no_address}.")
+
+
+def _open_slots(today: date, rules) -> dict[str, dict[tuple[int, str], Slot]]:
+    """For each kind, the (period id, state) pairs with a slot today. One query."""
+    by_kind: dict[str, dict[tuple[int, str], Slot]] = {kind: {} for kind in
+                                                         (K.BEFORE_DUE, K.OVERDUE, K.ESCALATION)}
+    for period in ReviewPeriod.objects.filter(is_open=True):
+        for state, due_field in STAGE_DUE_FIELD.items():
+            if due_field is None:
+                continue
+            for slot in slots_for(getattr(period, due_field), today, rules):
+                by_kind[slot.kind][(period.pk, str(state))] = slot
+    return by_kind
+
+
+def _unclaimed_sheets(kind: str, slots: dict[tuple[int, str], Slot]) -> list[SheetRow]:
+    """Sheets with a `kind` slot today that nobody has claimed yet. One query."""
+    match = Q()
+    day = Case(*[When(Q(period_id=p, state=s), then=Value(slot.day))
+                 for (p, s), slot in slots.items()], output_field=DateField())
+    for period_id, state in slots:
+        match |= Q(period_id=period_id, state=state)
+    claimed = Notification.objects.filter(sheet_id=OuterRef("pk"), stage=OuterRef("state"),
+                                          kind=kind, day=OuterRef("slot_day"))
+    rows = (GoalSheet.objects.filter(match).alias(slot_day=day)
+            .exclude(Exists(claimed)).order_by().values_list(*SHEET_VALUES))
+    return [SheetRow(*values) for values in rows]
+
+
+def reminders_sweep(*, today: date | None = None, deliver: bool = True,
+                    limit: int | None = None) -> SweepReport:
+    """Claims today's reminders and escalations, then sends the outbox (everything unsent,
+    including e-mails a broker outage kept from going out)."""
+    today = today or timezone.localdate()
+    rules = NotificationSettings.load()
+    report = SweepReport()
+    by_kind = _open_slots(today, rules)
+    if any(by_kind.values()):
+        hr_ids = hr_user_ids()
+        inactive = set(get_user_model().objects.filter(is_active=False)
+                       .values_list("pk", flat=True))
+        digest = set(NotificationPreference.objects.filter(daily_digest=True)
+                     .values_list("user_id", flat=True))
+        batch = uuid.uuid4()
+        notices = []
+        for kind, slots in by_kind.items():
+            if not slots:
+                continue
+            for row in _unclaimed_sheets(kind, slots):
+                slot = slots[(row.period_id, row.state)]
+                who = (escalation_recipients(row, hr_ids) if kind == K.ESCALATION
+                       else next_actors(row, hr_ids))
+                for pk in who:
+                    if pk in inactive:
+                        continue
+                    in_digest = kind != K.ESCALATION and pk in digest
+                    notices.append(Notification(
+                        recipient_id=pk, sheet_id=row.pk, kind=kind, stage=row.state,
+                        day=slot.day, batch=batch, via_digest=in_digest,
+                        email_status=Notification.Email.DIGEST if in_digest
+                        else Notification.Email.PENDING,
+                        message=message(kind, row, pk, due=slot.due, today=today)))
+        if notices:
+            Notification.objects.bulk_create(notices, ignore_conflicts=True)
+            report.created = dict(Notification.objects.filter(batch=batch).order_by()
+                                  .values("kind").annotate(n=Count("pk"))
+                                  .values_list("kind", "n"))
+    if deliver:
+        report.delivery = outbox_deliver(**({"limit": limit} if limit else {}))
+    return report
