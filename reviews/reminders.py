@@ -18,13 +18,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.db.models import Case, Count, DateField, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from goalsapp.models import GoalSheet, ReviewPeriod
 
-from .notifications.delivery import DeliveryReport, outbox_deliver
+from .notifications.delivery import BATCH, DeliveryReport, outbox_deliver
 from .notifications.models import Notification, NotificationPreference, NotificationSettings
+from .notifications.queueing import enqueue
 from .notifications.recipients import (
     SHEET_VALUES,
     SheetRow,
@@ -36,6 +38,7 @@ from .notifications.wording import message
 from .workflow import STAGE_DUE_FIELD
 
 K = Notification.Kind
+MAX_FOLLOW_UPS = 200  # deliveries queued by one sweep; the next sweep queues the rest
 
 
 @dataclass(frozen=True)
@@ -65,12 +68,14 @@ def slots_for(due: date, today: date, rules: NotificationSettings) -> list[Slot]
 class SweepReport:
     created: dict[str, int] = field(default_factory=dict)
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
+    follow_ups: int = 0
 
     def __str__(self):
         made = ", ".join(f"{count} {kind}" for kind, count in self.created.items()) or "none"
         return (f"Reminders claimed: {made}. E-mails sent: {self.delivery.emails} "
                 f"({self.delivery.sent} notifications); failed: {self.delivery.failed}; "
-                f"without an address: {self.delivery.no_address}.")
+                f"without an address: {self.delivery.no_address}; further deliveries "
+                f"queued: {self.follow_ups}.")
 
 
 def _open_slots(today: date, rules) -> dict[str, dict[tuple[int, str], Slot]]:
@@ -100,6 +105,47 @@ def _unclaimed_sheets(kind: str, slots: dict[tuple[int, str], Slot]) -> list[She
     return [SheetRow(*values) for values in rows]
 
 
+CLAIM_COLUMNS = ("recipient_id", "sheet_id", "kind", "stage", "day", "message", "created_at",
+                 "via_digest", "email_status", "batch", "attempts", "email_error")
+
+
+def claims_insert(rows: list[tuple]) -> dict[str, int]:
+    """INSERT … ON CONFLICT DO NOTHING of new notification rows (CLAIM_COLUMNS tuples): a row
+    whose (sheet, stage, recipient, kind, day) exists already is silently left out. PostgreSQL
+    gets them through COPY into a temporary table (about ten times faster than building model
+    instances for 100,000 rows); other databases through bulk_create."""
+    if connection.vendor != "postgresql":
+        Notification.objects.bulk_create(
+            [Notification(**dict(zip(CLAIM_COLUMNS, row, strict=True))) for row in rows],
+            ignore_conflicts=True)
+        made = Notification.objects.filter(batch=rows[0][CLAIM_COLUMNS.index("batch")])
+        return dict(made.order_by().values("kind").annotate(n=Count("pk"))
+                    .values_list("kind", "n"))
+    table, columns = Notification._meta.db_table, ", ".join(CLAIM_COLUMNS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE new_claims ON COMMIT DROP AS "
+                       f"SELECT {columns} FROM {table} WITH NO DATA")
+        with cursor.copy(f"COPY new_claims ({columns}) FROM STDIN") as copy:
+            for start in range(0, len(rows), 5000):
+                copy.write("".join(_copy_line(row) for row in rows[start:start + 5000]))
+        cursor.execute(f"WITH made AS (INSERT INTO {table} ({columns}) "
+                       f"SELECT {columns} FROM new_claims ON CONFLICT DO NOTHING RETURNING kind) "
+                       "SELECT kind, count(*) FROM made GROUP BY kind")
+        made = dict(cursor.fetchall())
+        cursor.execute("DROP TABLE new_claims")  # at once: an outer transaction may go on
+    return made
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_line(row: tuple) -> str:
+    """One row in COPY's text format, built by hand: cheaper than psycopg's write_row, which
+    adapts every value one by one."""
+    return "\t".join("t" if value is True else "f" if value is False else
+                     str(value).translate(_COPY_ESCAPES) for value in row) + "\n"
+
+
 def reminders_sweep(*, today: date | None = None, deliver: bool = True,
                     limit: int | None = None) -> SweepReport:
     """Claims today's reminders and escalations, then sends the outbox (everything unsent,
@@ -114,7 +160,7 @@ def reminders_sweep(*, today: date | None = None, deliver: bool = True,
                        .values_list("pk", flat=True))
         digest = set(NotificationPreference.objects.filter(daily_digest=True)
                      .values_list("user_id", flat=True))
-        batch = uuid.uuid4()
+        batch, now = uuid.uuid4(), timezone.now()
         notices = []
         for kind, slots in by_kind.items():
             if not slots:
@@ -127,17 +173,31 @@ def reminders_sweep(*, today: date | None = None, deliver: bool = True,
                     if pk in inactive:
                         continue
                     in_digest = kind != K.ESCALATION and pk in digest
-                    notices.append(Notification(
-                        recipient_id=pk, sheet_id=row.pk, kind=kind, stage=row.state,
-                        day=slot.day, batch=batch, via_digest=in_digest,
-                        email_status=Notification.Email.DIGEST if in_digest
-                        else Notification.Email.PENDING,
-                        message=message(kind, row, pk, due=slot.due, today=today)))
+                    notices.append((
+                        pk, row.pk, kind, row.state, slot.day,
+                        message(kind, row, pk, due=slot.due, today=today), now, in_digest,
+                        Notification.Email.DIGEST if in_digest else Notification.Email.PENDING,
+                        batch, 0, ""))
         if notices:
-            Notification.objects.bulk_create(notices, ignore_conflicts=True)
-            report.created = dict(Notification.objects.filter(batch=batch).order_by()
-                                  .values("kind").annotate(n=Count("pk"))
-                                  .values_list("kind", "n"))
+            report.created = claims_insert(notices)
     if deliver:
-        report.delivery = outbox_deliver(**({"limit": limit} if limit else {}))
+        limit = limit or BATCH
+        report.delivery = outbox_deliver(limit=limit)
+        taken = report.delivery.sent + report.delivery.failed + report.delivery.no_address
+        if taken >= limit:  # a full batch: there may be more (failures wait for the next sweep)
+            report.follow_ups = _queue_the_rest(limit)
     return report
+
+
+def _queue_the_rest(limit: int) -> int:
+    """More unsent than one batch (a first run over many sheets, or a long broker outage):
+    queue further deliveries, which workers take in parallel, each claiming its own rows."""
+    backlog = Notification.objects.filter(email_status=Notification.Email.PENDING).count()
+    follow_ups = min(-(-backlog // limit), MAX_FOLLOW_UPS)
+    if follow_ups:
+        from .tasks import deliver_notifications  # tasks import this module
+
+        for _ in range(follow_ups):
+            if not enqueue(deliver_notifications):
+                break  # the broker is down: the next sweep carries on
+    return follow_ups

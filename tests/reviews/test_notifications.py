@@ -43,7 +43,7 @@ def login(client, persona):
     (S.SUPERVISOR_SIGNATURE, "sam", "Emma Ellis's goal sheet (2027) now waits on you: "
                                     "write summary"),
     (S.EMPLOYEE_SIGNATURE, "emma", "Your goal sheet (2027) now waits on you: sign as employee"),
-    (S.HR_REVIEW, "hana", "Emma Ellis's goal sheet (2027) now waits on you: smart review"),
+    (S.HR_REVIEW, "hana", "Emma Ellis's goal sheet (2027) now waits on you: SMART review"),
 ])
 def test_whoever_the_sheet_now_waits_on_is_told_at_once(state, who, words, sheet, moving,
                                                         mailoutbox):
