@@ -75,10 +75,12 @@ class Notification(models.Model):
         NO_ADDRESS = "no_address", "Not sent: no e-mail address"
 
     # Fewer indexes make the sweep's bulk insert cheaper: the recipient is the first column of
-    # notification_unread, and the event the first of the partial unique constraint below.
+    # notification_unread, the event the first of a partial unique constraint below, and the
+    # sheet the first of the other (sheets are hardly ever deleted, being PROTECTed by events).
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                   related_name="notifications", db_index=False)
-    sheet = models.ForeignKey(GoalSheet, on_delete=models.CASCADE, related_name="notifications")
+    sheet = models.ForeignKey(GoalSheet, on_delete=models.CASCADE, related_name="notifications",
+                              db_index=False)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     stage = models.CharField(max_length=30, help_text="The sheet's state it is about.")
     day = models.DateField(help_text="The reminder's day slot; the transition's day.")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 
-from goalsapp.models import GoalSheet, SheetState
+from goalsapp.models import GoalSheet
 from goalsapp.selectors import HR_GROUP
 
 from ..workflow import NEXT_ACTOR, ROLE_NAMES, Role
@@ -56,7 +56,7 @@ def hr_user_ids() -> list[int]:
 
 def next_actors(row: SheetRow, hr_ids: list[int]) -> list[int]:
     """User ids of whoever the sheet now waits on (NEXT_ACTOR), none once it is signed."""
-    role = NEXT_ACTOR[SheetState(row.state)]
+    role = NEXT_ACTOR[row.state]  # a StrEnum key: the plain string finds it
     if role == Role.SUPERVISOR:
         return [row.supervisor_user_id] if row.supervisor_user_id else []
     if role == Role.EMPLOYEE:
@@ -76,7 +76,7 @@ def escalation_recipients(row: SheetRow, hr_ids: list[int]) -> list[int]:
 
 def waiting_on_whom(row: SheetRow) -> str:
     """Who the sheet is stuck on, in words: a person's name or Human Resources."""
-    role = NEXT_ACTOR[SheetState(row.state)]
+    role = NEXT_ACTOR[row.state]  # a StrEnum key: the plain string finds it
     if role == Role.SUPERVISOR:
         return f"{row.supervisor_name or 'the supervisor'} ({ROLE_NAMES[role]})"
     if role == Role.EMPLOYEE:
