@@ -5,7 +5,7 @@ while answering and signing, and every member of the HR group during HR review e
 is a party to the sheet (its employee or supervisor), as an HR member never reviews those.
 """
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 
@@ -22,9 +22,8 @@ SHEET_VALUES = (
 )
 
 
-@dataclass(frozen=True)
-class SheetRow:
-    """A sheet as the sweep reads it: one row of SHEET_VALUES."""
+class SheetRow(NamedTuple):
+    """A sheet as the sweep reads it: one row of SHEET_VALUES (a tuple: cheap by the 100,000)."""
 
     pk: int
     state: str
