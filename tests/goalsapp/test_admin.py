@@ -15,7 +15,17 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from goalsapp.models import Competency, Employee, Goal, GoalSheet, ReviewPeriod, SheetState
 from reviews import services
-from reviews.models import GoalAnswer, ReviewEvent, Signature, SmartCheck
+from reviews.models import (
+    DigestDelivery,
+    GoalAnswer,
+    Notification,
+    NotificationPreference,
+    NotificationSettings,
+    ReviewEvent,
+    Signature,
+    SmartCheck,
+)
+from reviews.reminders import reminders_sweep
 from tests.factories import GoalFactory, GoalSheetFactory, ReviewPeriodFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +40,7 @@ EXPECTED_MODELS = {
     Employee, ReviewPeriod, Competency, GoalSheet, Goal,
     GoalAnswer, SmartCheck, Signature, ReviewEvent,
     User, Group,
+    NotificationSettings, NotificationPreference, Notification, DigestDelivery,
 }
 # A search term that finds at least one row of each model in the `data` fixture.
 SEARCH_TERMS = {
@@ -44,6 +55,10 @@ SEARCH_TERMS = {
     ReviewEvent: "Emma",
     User: "ada",
     Group: "HR",
+    NotificationSettings: "anything",  # one row, no search box
+    NotificationPreference: "otto",
+    Notification: "Oliver",
+    DigestDelivery: "otto",
 }
 
 
@@ -83,6 +98,9 @@ def data(sheet, advance, period, other_employee, other_supervisor):
                                   version=GoalSheet.objects.get(pk=draft.pk).version)
     draft = GoalSheet.objects.get(pk=draft.pk)
     assert draft.state == SheetState.DRAFTING and not draft.is_locked
+    # Oliver's draft a day overdue: Otto, who chose the daily digest, is reminded.
+    NotificationPreference.objects.create(user=other_supervisor.user, daily_digest=True)
+    reminders_sweep(today=period.goals_due + datetime.timedelta(days=1))
 
     other_employee.set_ssn(SSN)
     other_employee.save()
@@ -110,6 +128,10 @@ def an_object_of(model, data):
         ReviewEvent: data.signed.events.first(),
         User: User.objects.get(username="ada"),
         Group: Group.objects.get(name="HR"),
+        NotificationSettings: NotificationSettings.load(),
+        NotificationPreference: NotificationPreference.objects.first(),
+        Notification: Notification.objects.first(),
+        DigestDelivery: DigestDelivery.objects.first(),
     }[model]
 
 
