@@ -265,3 +265,48 @@ def test_admin_shows_the_notification_log(client, admin, told):
     notice = Notification.objects.first()
     detail = client.get(reverse("admin:reviews_notification_change", args=[notice.pk]))
     assert detail.status_code == 200
+
+
+# Who may open what (test_permissions.py counts these among every URL of reviews/urls.py) ------
+# Every signed-in person has their own notifications and settings; a notification id that is
+# someone else's is treated as one that does not exist.
+NOTIFICATION_URLS = ("notifications", "notification_read_all", "notification_read",
+                     "notification_open", "notification_settings")
+PERSONAS = ("anonymous", "employee", "supervisor", "other_employee", "hr", "admin")
+
+
+def _notification_request(client, name, notice_pk):
+    if name in ("notification_read", "notification_open"):
+        return client.post(reverse(name, args=[notice_pk]))
+    if name == "notification_read_all":
+        return client.post(reverse(name))
+    return client.get(reverse(name))
+
+
+@pytest.mark.parametrize("name", NOTIFICATION_URLS)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_notification_url_permissions(client, request, told, name, persona):
+    emmas = Notification.objects.filter(recipient__username="emma").first()
+    if persona != "anonymous":
+        login(client, request.getfixturevalue(persona))
+    response = _notification_request(client, name, emmas.pk)
+    emmas.refresh_from_db()
+    if persona == "anonymous":
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+        assert emmas.read_at is None
+    elif persona == "employee":
+        assert response.status_code in (200, 302)
+    else:
+        assert response.status_code in (200, 302)
+        assert emmas.read_at is None  # nobody else reads, opens or clears Emma's notices
+        if name == "notification_open":
+            assert response.url == reverse("notifications")
+        if response.status_code == 200:
+            assert emmas.message not in response.content.decode()
+
+
+def test_the_notifications_page_refuses_a_get_on_its_actions(client, employee, told):
+    login(client, employee)
+    notice = Notification.objects.filter(recipient=employee.user).first()
+    assert client.get(reverse("notification_read", args=[notice.pk])).status_code == 405
+    assert client.get(reverse("notification_read_all")).status_code == 405
