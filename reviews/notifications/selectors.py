@@ -11,6 +11,11 @@ def notifications_for(user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).select_related("sheet__period")
 
 
+def notification_of(user, pk) -> Notification | None:
+    """One of the user's own notifications; someone else's is as good as nonexistent."""
+    return Notification.objects.filter(pk=pk, recipient=user).first()
+
+
 def visible_sheet_ids(user, notices) -> set[int]:
     """Which of these notices' sheets the user may open now (the one visibility policy)."""
     ids = {notice.sheet_id for notice in notices}

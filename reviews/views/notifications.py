@@ -11,7 +11,6 @@ from goalsapp.selectors import get_sheet_for_user
 
 from ..notifications import selectors, services
 from ..notifications.forms import NotificationSettingsForm
-from ..notifications.models import Notification
 
 PER_PAGE = 50
 
@@ -31,8 +30,9 @@ def notification_list(request):
 @require_POST
 def notification_open(request, pk):
     """Marks the notice read and opens its sheet, if the reader may still see it (else 404)."""
-    notice = Notification.objects.filter(pk=pk, recipient=request.user).first()
+    notice = selectors.notification_of(request.user, pk)
     if notice is None:
+        messages.warning(request, "That notification no longer exists.")
         return redirect("notifications")
     services.notification_mark_read(user=request.user, notification_id=notice.pk)
     sheet = get_sheet_for_user(request.user, notice.sheet_id)
