@@ -3,13 +3,16 @@ notifications page, the unread badge, the settings page and the admin."""
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from goalsapp.models import SheetState
 from goalsapp.selectors import HR_GROUP
-from reviews import services
+from reviews import services, tasks
 from reviews.models import Notification, NotificationPreference, NotificationSettings
-from tests.factories import EmployeeFactory, GoalSheetFactory
+from reviews.reminders import reminders_sweep
+from tests.factories import EmployeeFactory, GoalFactory, GoalSheetFactory
 from tests.workflow_helpers import STATE_ORDER
 from tests.workflow_helpers import advance as advance_sheet
 
@@ -104,7 +107,6 @@ def test_every_hr_member_but_a_party_to_the_sheet_is_told(period, moving, mailou
     report = EmployeeFactory(full_name="Rory Report", user__username="rory",
                              supervisor=hr_supervisor)
     sheet = GoalSheetFactory(employee=report, period=period)
-    from tests.factories import GoalFactory
     GoalFactory(sheet=sheet)
     moving(sheet, S.HR_REVIEW)
     told = Notification.objects.filter(stage=S.HR_REVIEW).values_list("recipient__username",
@@ -115,8 +117,6 @@ def test_every_hr_member_but_a_party_to_the_sheet_is_told(period, moving, mailou
 def test_when_queueing_fails_the_action_stands_and_the_email_waits(sheet, supervisor, monkeypatch,
                                                                  django_capture_on_commit_callbacks,
                                                                  mailoutbox, caplog):
-    from reviews import tasks
-
     def broker_down(**kwargs):
         raise ConnectionRefusedError("Redis is down")
 
@@ -128,7 +128,6 @@ def test_when_queueing_fails_the_action_stands_and_the_email_waits(sheet, superv
     assert mailoutbox == []
     assert Notification.objects.get().email_status == Notification.Email.PENDING
     assert "the next reminder sweep will send it" in caplog.text
-    from reviews.reminders import reminders_sweep
     reminders_sweep()
     assert [m.to for m in mailoutbox] == [["emma@example.com"]]
 
@@ -146,11 +145,8 @@ def test_the_navigation_shows_the_unread_count(client, employee, told):
     assert b'data-testid="unread-count">2<' in page.content
 
 
-def test_the_unread_count_costs_one_query(client, employee, told, django_assert_num_queries):
+def test_the_unread_count_costs_one_query(client, employee, told):
     login(client, employee)
-    client.get(reverse("inbox"))
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("inbox"))
     badge = [q for q in queries.captured_queries if "reviews_notification" in q["sql"]]
