@@ -340,3 +340,38 @@ def test_names_with_backslashes_and_tabs_survive_the_bulk_insert(period, supervi
     sweep(GOALS_DUE)
     assert Notification.objects.get().message.startswith(
         "Reminder: Zoë \\ O'Neil\tJr.'s goal sheet (2027)")
+
+
+def test_rows_left_sending_by_a_dead_sender_are_sent_after_half_an_hour(sheet, supervisor,
+                                                                        mailoutbox):
+    dead = "Taken by a worker that died"
+    with on(GOALS_DUE, hour=8):
+        orphan = Notification.objects.create(
+            recipient=supervisor.user, sheet=sheet, kind=K.OVERDUE, stage=S.DRAFTING,
+            day=GOALS_DUE, message=dead, email_status=Notification.Email.SENDING,
+            claimed_at=datetime.datetime(2027, 1, 31, 8, tzinfo=datetime.UTC))
+    with on(GOALS_DUE, hour=8):  # still being sent, as far as anyone knows
+        reminders_sweep()
+    assert not [m for m in mailoutbox if dead in m.body]
+    with on(GOALS_DUE, hour=9):
+        reminders_sweep()
+    assert len([m for m in mailoutbox if dead in m.body]) == 1
+    orphan.refresh_from_db()
+    assert orphan.email_status == Notification.Email.SENT
+
+
+def test_names_are_escaped_in_the_html_email(period, supervisor, rules, mailoutbox):
+    GoalSheetFactory(employee=EmployeeFactory(full_name="<b>Bold</b> Name", supervisor=supervisor),
+                     period=period)
+    sweep(GOALS_DUE)
+    html = mailoutbox[0].alternatives[0][0]
+    assert "&lt;b&gt;Bold&lt;/b&gt; Name" in html and "<b>Bold</b>" not in html
+    assert "<b>Bold</b> Name's goal sheet" in mailoutbox[0].body  # plain text stays plain
+
+
+def test_beat_runs_the_sweep_from_a_static_schedule():
+    from config.celery import app
+    from reviews import tasks
+
+    entry = app.conf.beat_schedule["send-reminders"]
+    assert entry["task"] == tasks.send_reminders.name == "reviews.tasks.send_reminders"
