@@ -52,15 +52,17 @@ class Slot:
 
 def slots_for(due: date, today: date, rules: NotificationSettings) -> list[Slot]:
     """The reminder and escalation slots open today for a stage due on `due`."""
+    # A due-soon reminder and an escalation are claimed under the due date itself, so that
+    # changing the lead days or the threshold in the admin never sends either a second time.
     slots = []
     if due - timedelta(days=rules.lead_days) <= today <= due:
-        slots.append(Slot(K.BEFORE_DUE, due - timedelta(days=rules.lead_days), due))
+        slots.append(Slot(K.BEFORE_DUE, due, due))
     overdue = (today - due).days
     if overdue >= 1:
         latest = (overdue - 1) // rules.overdue_cadence_days * rules.overdue_cadence_days
         slots.append(Slot(K.OVERDUE, due + timedelta(days=1 + latest), due))
     if overdue >= rules.escalation_after_days:
-        slots.append(Slot(K.ESCALATION, due + timedelta(days=rules.escalation_after_days), due))
+        slots.append(Slot(K.ESCALATION, due, due))
     return slots
 
 

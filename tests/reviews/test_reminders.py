@@ -375,3 +375,19 @@ def test_beat_runs_the_sweep_from_a_static_schedule():
 
     entry = app.conf.beat_schedule["send-reminders"]
     assert entry["task"] == tasks.send_reminders.name == "reviews.tasks.send_reminders"
+
+
+def test_changing_the_settings_never_repeats_a_due_soon_reminder_or_an_escalation(
+        sheet, rules, hr, mailoutbox):
+    sweep(GOALS_DUE - days(3))
+    rules.lead_days = 1
+    rules.save()
+    sweep(GOALS_DUE - days(1))
+    assert Notification.objects.filter(kind=K.BEFORE_DUE).count() == 1
+    sweep(GOALS_DUE + days(7))
+    escalated = Notification.objects.filter(kind=K.ESCALATION).count()
+    rules.escalation_after_days = 8
+    rules.save()
+    sweep(GOALS_DUE + days(8))
+    assert escalated == 2  # maria and hana
+    assert Notification.objects.filter(kind=K.ESCALATION).count() == escalated
