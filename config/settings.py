@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "goalsapp.context_processors.roles",
+                "reviews.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -131,11 +132,13 @@ SSN_ENCRYPTION_KEYS = [k for k in os.getenv("SSN_ENCRYPTION_KEYS", "").split(","
 
 # E-mail: console unless an SMTP host is given.
 EMAIL_HOST = os.getenv("EMAIL_HOST", "")
-EMAIL_BACKEND = (
+EMAIL_BACKEND = os.getenv("EMAIL_BACKEND") or (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
 )
+EMAIL_FILE_PATH = os.getenv("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))  # file backend
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "10")
 EMAIL_PORT = envint("EMAIL_PORT", "587")
 EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
@@ -148,8 +151,14 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.getenv("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
+# A broker that is down must not hold up a user's page: short timeouts, one quick retry, then
+# the caller logs it (reviews.notifications.queueing) and the next reminder sweep catches up.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0,
+                                    "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
 
 if not DEBUG:

@@ -64,3 +64,6 @@ class ReviewEventAdmin(ReadOnlyAdmin):
 
 
 from .archive import admin as archive_admin  # noqa: E402, F401  (archived PDFs, export jobs)
+
+# Notifications and reminder settings register themselves in their own module.
+from .notifications import admin as notifications_admin  # noqa: E402,F401

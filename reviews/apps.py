@@ -11,3 +11,5 @@ class ReviewsConfig(AppConfig):
 
         # HR's signature queues the archive PDF (after commit: the signal is sent on commit).
         sheet_transitioned.connect(on_sheet_transitioned, dispatch_uid="archive_on_signature")
+
+        from .notifications import receivers  # noqa: F401  (connects the signal receivers)

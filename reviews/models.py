@@ -241,3 +241,16 @@ class ExportJob(models.Model):
     def percent(self) -> int:
         return 100 if self.status == self.Status.DONE else (
             int(100 * self.done / self.total) if self.total else 0)
+
+
+# The notification models live in their own module; importing them here registers them.
+from .notifications.models import (  # noqa: E402
+    DigestDelivery,
+    Notification,
+    NotificationPreference,
+    NotificationSettings,
+)
+
+__all__ = ["DigestDelivery", "ExportJob", "GoalAnswer", "Notification", "NotificationPreference",
+           "NotificationSettings", "PartOfSignedGoal", "ReviewEvent", "SheetArchive", "Signature",
+           "SmartCheck"]

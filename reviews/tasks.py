@@ -1,8 +1,11 @@
-"""Celery tasks of the workflow: thin wrappers that call a service."""
+"""Celery tasks: thin wrappers that call a service (archive PDFs, exports, notifications,
+reminders)."""
 
 from celery import shared_task
 
 from .archive import exports, services
+from .notifications.delivery import outbox_deliver
+from .reminders import reminders_sweep
 
 
 @shared_task(name="reviews.render_archive", acks_late=True)
@@ -15,3 +18,16 @@ def render_archive(sheet_id: int) -> str:
 def run_export_job(job_id: int) -> str:
     """Writes a large bulk export's ZIP to storage, counting progress as it goes."""
     return exports.export_job_run(job_id).status
+
+
+@shared_task
+def deliver_notifications(event_id: int | None = None) -> str:
+    """Sends the e-mails of one transition's notifications (or the whole outbox)."""
+    report = outbox_deliver(event_id=event_id)
+    return f"{report.emails} e-mails sent, {report.failed} failed"
+
+
+@shared_task
+def send_reminders() -> str:
+    """The periodic sweep (config/celery.py's beat_schedule)."""
+    return str(reminders_sweep())

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import goal_sets, library, lists, overview, sheet, steps
+from .views import goal_sets, library, lists, notifications, overview, sheet, steps
 
 urlpatterns = [
     path("", lists.inbox, name="inbox"),
@@ -27,4 +27,14 @@ urlpatterns = [
     path("sheets/<int:pk>/answers/<int:goal_id>/", steps.goal_answer, name="goal_answer"),
     path("sheets/<int:pk>/smart/", steps.sheet_smart, name="sheet_smart"),
     path("sheets/<int:pk>/smart/<int:goal_id>/", steps.goal_smart, name="goal_smart"),
+    # Notifications (issue 4)
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read-all/", notifications.notification_read_all,
+         name="notification_read_all"),
+    path("notifications/<int:pk>/read/", notifications.notification_read,
+         name="notification_read"),
+    path("notifications/<int:pk>/open/", notifications.notification_open,
+         name="notification_open"),
+    path("notifications/settings/", notifications.notification_settings,
+         name="notification_settings"),
 ]

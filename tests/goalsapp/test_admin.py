@@ -28,7 +28,19 @@ from goalsapp.models import (
 from reviews import services
 from reviews.archive.exports import ExportFilters, export_job_create
 from reviews.archive.services import archive_get_or_create
-from reviews.models import ExportJob, GoalAnswer, ReviewEvent, SheetArchive, Signature, SmartCheck
+from reviews.models import (
+    DigestDelivery,
+    ExportJob,
+    GoalAnswer,
+    Notification,
+    NotificationPreference,
+    NotificationSettings,
+    ReviewEvent,
+    SheetArchive,
+    Signature,
+    SmartCheck,
+)
+from reviews.reminders import reminders_sweep
 from tests.factories import GoalFactory, GoalSheetFactory, ReviewPeriodFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +57,7 @@ EXPECTED_MODELS = {
     SheetArchive, ExportJob,
     User, Group,
     GoalTemplate, JobTitle, GoalSet,
+    NotificationSettings, NotificationPreference, Notification, DigestDelivery,
 }
 # A search term that finds at least one row of each model in the `data` fixture.
 SEARCH_TERMS = {
@@ -64,6 +77,10 @@ SEARCH_TERMS = {
     GoalTemplate: "outstanding",
     JobTitle: "Collection",
     GoalSet: "Quarter",
+    NotificationSettings: "anything",  # one row, no search box
+    NotificationPreference: "otto",
+    Notification: "Oliver",
+    DigestDelivery: "otto",
 }
 
 
@@ -106,6 +123,9 @@ def data(sheet, advance, period, other_employee, other_supervisor, admin):
                                   version=GoalSheet.objects.get(pk=draft.pk).version)
     draft = GoalSheet.objects.get(pk=draft.pk)
     assert draft.state == SheetState.DRAFTING and not draft.is_locked
+    # Oliver's draft a day overdue: Otto, who chose the daily digest, is reminded.
+    NotificationPreference.objects.create(user=other_supervisor.user, daily_digest=True)
+    reminders_sweep(today=period.goals_due + datetime.timedelta(days=1))
 
     other_employee.set_ssn(SSN)
     other_employee.save()
@@ -143,6 +163,10 @@ def an_object_of(model, data):
         GoalTemplate: GoalTemplate.objects.get(source_ref="KRA 1, KPI 3"),
         JobTitle: JobTitle.objects.get(name="Collection Manager"),
         GoalSet: GoalSet.objects.get(name="Quarterly basics"),
+        NotificationSettings: NotificationSettings.load(),
+        NotificationPreference: NotificationPreference.objects.first(),
+        Notification: Notification.objects.first(),
+        DigestDelivery: DigestDelivery.objects.first(),
     }[model]
 
 

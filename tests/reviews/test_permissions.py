@@ -20,6 +20,7 @@ from reviews import urls as review_urls
 from reviews.models import GoalAnswer, ReviewEvent, SmartCheck
 from reviews.workflow import TABLE
 from tests.factories import EmployeeFactory, GoalFactory, GoalSheetFactory, ReviewPeriodFactory
+from tests.reviews.test_notifications import NOTIFICATION_URLS  # their own matrix is there
 from tests.reviews.test_views import (
     HTMX,
     alerts,
@@ -249,7 +250,10 @@ def test_sheet_url_permissions(client, people, sheet, advance, hr, url, persona)
 
 
 def test_the_matrix_covers_every_url_and_every_transition():
-    covered = {url.name for url in SHEET_URLS} | set(LIST_URLS) | set(GOAL_SET_URLS)
+    covered = (
+        {url.name for url in SHEET_URLS}
+        | set(LIST_URLS) | set(GOAL_SET_URLS) | set(NOTIFICATION_URLS)
+    )
     assert covered == {pattern.name for pattern in review_urls.urlpatterns}
     assert {action for action, _, _ in TRANSITIONS} == {a.name for a in TABLE if a.is_transition}
     assert {(a, s, actor) for a, s, actor in TRANSITIONS} == {

@@ -1,0 +1,83 @@
+"""Who must act next on a sheet, read from the workflow table, and who hears of a stuck sheet.
+
+These mirror workflow.roles_of in bulk: the supervisor while drafting and signing, the employee
+while answering and signing, and every member of the HR group during HR review except one who
+is a party to the sheet (its employee or supervisor), as an HR member never reviews those.
+"""
+
+from typing import NamedTuple
+
+from django.contrib.auth import get_user_model
+
+from goalsapp.models import GoalSheet
+from goalsapp.selectors import HR_GROUP
+
+from ..workflow import NEXT_ACTOR, ROLE_NAMES, Role
+
+# What each sheet row of the sweep carries: enough to address and word every notice.
+SHEET_VALUES = (
+    "pk", "state", "period_id", "period__name", "employee_name",
+    "employee__user_id", "employee__supervisor__user_id", "employee__supervisor__full_name",
+    "employee__supervisor__supervisor__user_id",
+)
+
+
+class SheetRow(NamedTuple):
+    """A sheet as the sweep reads it: one row of SHEET_VALUES (a tuple: cheap by the 100,000)."""
+
+    pk: int
+    state: str
+    period_id: int
+    period_name: str
+    employee_name: str
+    employee_user_id: int
+    supervisor_user_id: int | None
+    supervisor_name: str | None
+    manager_user_id: int | None  # the supervisor's own supervisor
+
+    @classmethod
+    def of(cls, sheet: GoalSheet) -> "SheetRow":
+        employee = sheet.employee
+        supervisor = employee.supervisor
+        return cls(sheet.pk, sheet.state, sheet.period_id, sheet.period.name,
+                   sheet.employee_name, employee.user_id,
+                   supervisor.user_id if supervisor else None,
+                   supervisor.full_name if supervisor else None,
+                   supervisor.supervisor.user_id if supervisor and supervisor.supervisor
+                   else None)
+
+
+def hr_user_ids() -> list[int]:
+    """Active members of the HR group, in one query."""
+    return list(get_user_model().objects.filter(groups__name=HR_GROUP, is_active=True)
+                .order_by("pk").values_list("pk", flat=True))
+
+
+def next_actors(row: SheetRow, hr_ids: list[int]) -> list[int]:
+    """User ids of whoever the sheet now waits on (NEXT_ACTOR), none once it is signed."""
+    role = NEXT_ACTOR[row.state]  # a StrEnum key: the plain string finds it
+    if role == Role.SUPERVISOR:
+        return [row.supervisor_user_id] if row.supervisor_user_id else []
+    if role == Role.EMPLOYEE:
+        return [row.employee_user_id]
+    if role == Role.HR:
+        parties = {row.employee_user_id, row.supervisor_user_id}
+        return [pk for pk in hr_ids if pk not in parties]
+    return []
+
+
+def escalation_recipients(row: SheetRow, hr_ids: list[int]) -> list[int]:
+    """The supervisor's own supervisor and HR (not a party to the sheet), each once."""
+    parties = {row.employee_user_id, row.supervisor_user_id}
+    candidates = [row.manager_user_id, *hr_ids]
+    return list(dict.fromkeys(pk for pk in candidates if pk and pk not in parties))
+
+
+def waiting_on_whom(row: SheetRow) -> str:
+    """Who the sheet is stuck on, in words: a person's name or Human Resources."""
+    role = NEXT_ACTOR[row.state]  # a StrEnum key: the plain string finds it
+    if role == Role.SUPERVISOR:
+        return f"{row.supervisor_name or 'the supervisor'} ({ROLE_NAMES[role]})"
+    if role == Role.EMPLOYEE:
+        return f"{row.employee_name} ({ROLE_NAMES[role]})"
+    return ROLE_NAMES[role] if role else "nobody"
