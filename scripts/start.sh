@@ -14,6 +14,7 @@ source scripts/venv.sh
 
 echo "==> installing Goalpost into .venv"
 python -m pip install --quiet --disable-pip-version-check -e .
+source scripts/pdf-libs.sh
 
 echo "==> migrating the database"
 python manage.py migrate --noinput

@@ -30,19 +30,7 @@ fi
 [ -x /usr/bin/chromium ] || die "/usr/bin/chromium is still missing after apt-get install"
 
 # --- Pango for WeasyPrint (the archive PDFs), from Debian like Chromium ------------------
-# libharfbuzz-subset0 lets WeasyPrint subset the embedded fonts without the slow fallback.
-missing_libs=()
-for lib in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do
-    dpkg-query -W -f='${Status}' "$lib" 2>/dev/null | grep -q "install ok installed" \
-        || missing_libs+=("$lib")
-done
-if [ "${#missing_libs[@]}" -gt 0 ]; then
-    echo "==> installing Debian's ${missing_libs[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    as_root apt-get update -qq
-    as_root apt-get install -y -qq "${missing_libs[@]}"
-fi
-python -c "import weasyprint" || die "WeasyPrint cannot load Pango even after apt-get install"
+source scripts/pdf-libs.sh
 
 # --- PostgreSQL ---------------------------------------------------------------------------
 if ! pg_isready -q -h 127.0.0.1 -p 5432; then
