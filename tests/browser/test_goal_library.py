@@ -4,8 +4,7 @@ as he types the target and due date, and saves it without losing what he typed e
 import pytest
 from playwright.sync_api import expect
 
-from goalsapp.library import load_library
-from goalsapp.models import Competency, Employee, Goal, GoalTemplate, JobTitle
+from goalsapp.models import Goal
 
 pytestmark = [
     pytest.mark.browser,
@@ -17,7 +16,6 @@ EDITED = "Reduce DSO on the assigned portfolio from 52 to 44 days by June 30, 20
 
 
 def test_pick_a_library_goal_into_a_sheet_and_see_its_hints(login, sheet, supervisor):
-    load_library(GoalTemplate, JobTitle, Competency, Employee)  # a flushed database lost it
     _, sam = login("sam")
     sam.goto(f"/sheets/{sheet.pk}/edit/")
     rows = sam.get_by_test_id("goal-row")
