@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 
 def forbidden(request, reason: str):
-    return render(request, "goalsapp/forbidden.html", {"reason": reason}, status=403)
+    return render(request, "forbidden.html", {"reason": reason}, status=403)
 
 
 def csv_response(file_name: str, header: list[str], rows) -> HttpResponse:

@@ -10,7 +10,7 @@ from ..workflow import NEXT_ACTOR, ROLE_NAMES, actions_for, roles_of
 
 
 def forbidden(request, reason: str):
-    return render(request, "reviews/forbidden.html", {"reason": reason}, status=403)
+    return render(request, "forbidden.html", {"reason": reason}, status=403)
 
 
 def sheet_context(request, sheet, view=None, **extra) -> dict:
