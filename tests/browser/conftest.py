@@ -15,7 +15,8 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from goalsapp.defaults import create_defaults
-from goalsapp.models import Competency
+from goalsapp.library import load_library
+from goalsapp.models import Competency, GoalTemplate, JobTitle
 from tests.factories import DEMO_PASSWORD
 
 # Playwright's sync API keeps an event loop running in this thread; Django's ORM (used by the
@@ -57,9 +58,11 @@ def _plain_http_cookies(settings):
 
 @pytest.fixture(autouse=True)
 def _default_rows(live_server):
-    # An earlier transactional test may have flushed the migrated competencies and HR group,
-    # and the live server's database is not always restored from the serialized copy.
+    # An earlier transactional test may have flushed the migrated competencies, HR group and goal
+    # library (the demo builds its goal sets from it), and the live server's database is not
+    # always restored from the serialized copy. Both calls change nothing when the rows exist.
     create_defaults(Competency, Group)
+    load_library(GoalTemplate, JobTitle, Competency)
 
 
 @pytest.fixture
