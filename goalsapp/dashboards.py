@@ -1,9 +1,10 @@
 """Dashboard selectors: actual versus target for a person, a team and the department.
 
-Only goals of signed sheets count. Team and department figures aggregate in PostgreSQL: each
+Only goals of signed sheets count. Team and department figures aggregate in the database: each
 goal joins its latest entry (ProgressEntry.is_latest, whose attainment is stored) and the status
 rule of goalsapp.attainment is written once more in SQL below (tests/goalsapp/test_attainment.py
-checks both agree).
+checks both agree). The SQL is tuned for PostgreSQL and also runs on SQLite, the embedded default
+(tests/test_embedded_default.py).
 Who is covered comes from goalsapp.selectors (dashboard_scope, get_employee_for_user).
 """
 
@@ -60,6 +61,9 @@ STANDING_SQL = (
 
 def _standing_params(period: ReviewPeriod, today: date) -> list:
     on, at_risk = rules.ON_TRACK_GAP, rules.AT_RISK_GAP
+    if connection.vendor == "sqlite":
+        # SQLite binds a Decimal as text, and a number never equals or compares below text.
+        on, at_risk = float(on), float(at_risk)
     elapsed = max((today - period.starts_on).days, 0)
     s = Status
     return [s.NO_DATA.value, s.ACHIEVED.value, today, s.OFF_TRACK.value,
@@ -67,10 +71,21 @@ def _standing_params(period: ReviewPeriod, today: date) -> list:
             elapsed, on, s.ON_TRACK.value, elapsed, at_risk, s.AT_RISK.value, s.OFF_TRACK.value]
 
 
+class _DaysBetween(Func):
+    """end − start in whole days: date − date in PostgreSQL; SQLite stores dates as text."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, arg_joiner=") - julianday(",
+                              template="CAST(julianday(%(expressions)s) AS INTEGER)",
+                              **extra_context)
+
+
 def _goal_days(start: date) -> Func:
-    # date − date is a whole number of days in PostgreSQL.
-    return Func(F("due_on"), Value(start), template="(%(expressions)s)", arg_joiner=" - ",
-                output_field=IntegerField())
+    return _DaysBetween(F("due_on"), Value(start))
 
 
 def _graded_sql(goals: QuerySet[Goal], period: ReviewPeriod, today: date,
@@ -89,19 +104,26 @@ def _graded_sql(goals: QuerySet[Goal], period: ReviewPeriod, today: date,
 
 def _fetch(sql: str, params) -> list[dict]:
     with transaction.atomic(), connection.cursor() as cursor:
-        # Compiling these plans with JIT costs more than running them; grouping ~100,000 goals
-        # by person fits in memory with a little more than the default 4 MB.
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute("SET LOCAL work_mem = '32MB'")
+        if connection.vendor == "postgresql":
+            # Compiling these plans with JIT costs more than running them; grouping ~100,000
+            # goals by person fits in memory with a little more than the default 4 MB.
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '32MB'")
         cursor.execute(sql, params)
-        names = [column.name for column in cursor.description]
+        names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _decimal(value) -> Decimal | None:
+    """A sum of attainments as a Decimal: SQLite, which has no decimal type, returns a float."""
+    return value if value is None or isinstance(value, Decimal) else Decimal(str(value))
 
 
 def graded_goals(goals: QuerySet[Goal], period: ReviewPeriod, today: date) -> list[dict]:
     """Each goal's id, attainment and standing (for checks against goalsapp.attainment)."""
     sql, params = _graded_sql(goals, period, today, goal_id="id")
-    return _fetch(sql + " ORDER BY goal_id", params)
+    return [{**row, "attained": _decimal(row["attained"])}
+            for row in _fetch(sql + " ORDER BY goal_id", params)]
 
 
 def _per_person_sql(graded: str) -> str:
@@ -176,7 +198,7 @@ def department_rows(period: ReviewPeriod, employee_ids: set[int] | None, *, grou
 
     return [GroupRow(key=row["grp"] or "", label=label_of(row["grp"]), people=row["people"],
                      goals=int(row["goals"]), with_data=int(row["with_data"]),
-                     attained=_average(row["attained_sum"], row["with_data"]),
+                     attained=_average(_decimal(row["attained_sum"]), row["with_data"]),
                      counts={s.value: int(row[s.value]) for s in Status})
             for row in _fetch(sql, params)]
 
@@ -192,7 +214,7 @@ def team_rows(period: ReviewPeriod, employee_ids: set[int] | None, *, today: dat
            + ' ORDER BY "full_name", employee_id')
     return [GroupRow(key=str(row["employee_id"]), label=row["full_name"], people=1,
                      goals=row["goals"], with_data=row["with_data"],
-                     attained=_average(row["attained_sum"], row["with_data"]),
+                     attained=_average(_decimal(row["attained_sum"]), row["with_data"]),
                      counts={s.value: row[s.value] for s in Status}, url_id=row["employee_id"])
             for row in _fetch(sql, params)]
 

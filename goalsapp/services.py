@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -174,11 +174,18 @@ def _refresh_latest(goal_ids) -> None:
     goal_ids = list(goal_ids)
     if not goal_ids:
         return
-    newest = (ProgressEntry.objects.filter(goal_id__in=goal_ids)
-              .order_by("goal_id", "-as_of").distinct("goal_id").values("pk"))
-    ProgressEntry.objects.filter(goal_id__in=goal_ids, is_latest=True).exclude(
-        pk__in=newest).update(is_latest=False)
-    ProgressEntry.objects.filter(pk__in=newest, is_latest=False).update(is_latest=True)
+    if connection.features.can_distinct_on_fields:  # PostgreSQL: measured fastest there
+        newest = (ProgressEntry.objects.filter(goal_id__in=goal_ids)
+                  .order_by("goal_id", "-as_of").distinct("goal_id").values("pk"))
+        ProgressEntry.objects.filter(goal_id__in=goal_ids, is_latest=True).exclude(
+            pk__in=newest).update(is_latest=False)
+        ProgressEntry.objects.filter(pk__in=newest, is_latest=False).update(is_latest=True)
+        return
+    # SQLite (the embedded default) has no DISTINCT ON: the newest is the one with no later day.
+    later = ProgressEntry.objects.filter(goal_id=OuterRef("goal_id"), as_of__gt=OuterRef("as_of"))
+    entries = ProgressEntry.objects.filter(goal_id__in=goal_ids)
+    entries.filter(Exists(later), is_latest=True).update(is_latest=False)
+    entries.filter(~Exists(later), is_latest=False).update(is_latest=True)
 
 
 ATTAINED_PLACES = Decimal("1e-8")
