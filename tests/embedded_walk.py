@@ -108,6 +108,18 @@ def main() -> int:
          lambda p: 200 if sees(p, "aisha") else 404),
         ("sheet in clarification", reverse("sheet_detail", args=[clarifying.pk]),
          lambda p: 200 if sees(p, "luis") else 404),
+        # Issue 3: the archive PDFs
+        ("signed PDF", reverse("sheet_pdf", args=[signed.pk]),
+         lambda p: 200 if sees(p, "aisha") else 404),
+        ("DRAFT preview PDF", reverse("sheet_pdf_preview", args=[clarifying.pk]),
+         lambda p: 200 if sees(p, "luis") else 404),
+        ("check a PDF", reverse("archive_verify"), only(SEES_ALL)),
+        ("export PDFs", reverse("archive_export"), only({ADMIN})),
+        ("export PDFs of the period", reverse("archive_export") + f"?period={period.pk}",
+         only({ADMIN})),
+        # Issue 4: notifications
+        ("notifications", reverse("notifications"), only(set(PERSONAS))),
+        ("notification settings", reverse("notification_settings"), only(set(PERSONAS))),
         # Issue 5: the goal editor with its library panel, goal sets
         ("goal editor", reverse("sheet_edit", args=[clarifying.pk]), edits("elena", "luis")),
         ("library panel", reverse("goal_library", args=[clarifying.pk]),
@@ -209,6 +221,18 @@ def main() -> int:
     record("aisha", "my dashboard after the entry", mine, 200,
            "" if isinstance(mine, BaseException) or b"13.5" in mine.content
            else "the new actual is not shown")
+
+    # Reminders by hand, as the README says to run them without Redis: on the signatures' due
+    # date and past the escalation threshold, every kind of reminder is claimed and e-mailed.
+    for day in (period.signatures_due, period.hr_review_due + timedelta(days=30)):
+        try:
+            call_command("send_reminders", today=f"{day:%Y-%m-%d}")
+            results.append({"persona": "-", "page": f"send_reminders on {day}", "status": 200,
+                            "expected": 200, "note": ""})
+        except Exception as error:
+            results.append({"persona": "-", "page": f"send_reminders on {day}", "status": 500,
+                            "expected": 200,
+                            "note": "".join(traceback.format_exception(error))[-3000:]})
 
     # The status the pages show comes from SQL (goalsapp.dashboards) on SQLite as on PostgreSQL:
     # it must grade every signed goal as goalsapp.attainment does, on any day of the period,
