@@ -1,6 +1,12 @@
 """Puts the signed-in person's roles in every template, for the navigation."""
 
-from .selectors import employee_of, is_hr, is_supervisor
+from .selectors import (
+    employee_of,
+    is_hr,
+    is_supervisor,
+    may_export_archives,
+    may_verify_archives,
+)
 
 
 def roles(request):
@@ -12,4 +18,6 @@ def roles(request):
         "me": me,
         "is_hr": is_hr(user),
         "is_supervisor": is_supervisor(user),
+        "may_verify_archives": may_verify_archives(user),
+        "may_export_archives": may_export_archives(user),
     }

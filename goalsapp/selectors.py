@@ -29,6 +29,16 @@ def is_hr(user) -> bool:
     return user._goalpost_is_hr
 
 
+def may_export_archives(user) -> bool:
+    """Bulk exports of signed PDFs (every sheet the user may see) are for administrators."""
+    return user.is_authenticated and user.is_staff
+
+
+def may_verify_archives(user) -> bool:
+    """Checking an uploaded PDF against the archive is for HR and administrators."""
+    return is_hr(user) or (user.is_authenticated and user.is_staff)
+
+
 def sees_everything(user) -> bool:
     return user.is_authenticated and (user.is_staff or is_hr(user))
 

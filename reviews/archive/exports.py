@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from goalsapp.models import Employee, GoalSheet, ReviewPeriod, SheetState
-from goalsapp.selectors import sheets_visible_to
+from goalsapp.selectors import may_export_archives, sheets_visible_to
 
 from ..models import ExportJob, SheetArchive, Signature
 from ..workflow import ActionForbidden
@@ -199,12 +199,8 @@ def stream_zip(archives: QuerySet[SheetArchive]) -> Iterator[bytes]:
     yield sink.take()
 
 
-def may_export(user) -> bool:
-    return user.is_authenticated and user.is_staff
-
-
 def _require_may_export(user) -> None:
-    if not may_export(user):
+    if not may_export_archives(user):
         raise ActionForbidden("Bulk exports of signed PDFs are for administrators.")
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from goalsapp.selectors import get_sheet_for_user, is_hr
+from goalsapp.selectors import get_sheet_for_user, may_export_archives, may_verify_archives
 
 from ..archive import exports, services
 from ..archive.forms import ExportForm, VerifyForm
@@ -79,7 +79,7 @@ def sheet_pdf_retry(request, pk):
 
 @login_required
 def archive_export(request):
-    if not exports.may_export(request.user):
+    if not may_export_archives(request.user):
         return forbidden(request, NOT_AN_ADMIN)
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = ExportForm(data, user=request.user)
@@ -137,7 +137,7 @@ def export_job_download(request, pk):
 
 @login_required
 def archive_verify(request):
-    if not (is_hr(request.user) or request.user.is_staff):
+    if not may_verify_archives(request.user):
         return forbidden(request, NOT_HR)
     posted = request.method == "POST"
     form = VerifyForm(request.POST if posted else None, request.FILES if posted else None)
