@@ -58,10 +58,11 @@ def sheet_canonical(sheet: GoalSheet) -> dict:
     }
 
 
-def canonical_json(sheet: GoalSheet) -> str:
-    return json.dumps(sheet_canonical(sheet), sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":"))
+def canonical_json(sheet: GoalSheet, canonical: dict | None = None) -> str:
+    return json.dumps(sheet_canonical(sheet) if canonical is None else canonical,
+                      sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def content_hash(sheet: GoalSheet) -> str:
-    return hashlib.sha256(canonical_json(sheet).encode("utf-8")).hexdigest()
+def content_hash(sheet: GoalSheet, canonical: dict | None = None) -> str:
+    """The SHA-256 of the canonical content; pass `canonical` when already built (saves queries)."""
+    return hashlib.sha256(canonical_json(sheet, canonical).encode("utf-8")).hexdigest()

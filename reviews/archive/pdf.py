@@ -60,14 +60,15 @@ class StaticFilesOnly:
         return self.fetch(url)
 
 
-def archive_data(sheet: GoalSheet, view=None) -> dict:
+def archive_data(sheet: GoalSheet, view=None, canonical: dict | None = None) -> dict:
     """What the PDF embeds as JSON: the canonical content the signatures vouch for, the
     signatures, HR's SMART checks and the event timeline."""
     view = view or sheet_view(sheet)
+    canonical = sheet_canonical(sheet) if canonical is None else canonical
     return {
         "format": ATTACHMENT_FORMAT,
-        "content_hash": content_hash(sheet),
-        "canonical": sheet_canonical(sheet),
+        "content_hash": content_hash(sheet, canonical),
+        "canonical": canonical,
         "state": sheet.state,
         "locked_at": sheet.locked_at.isoformat() if sheet.locked_at else None,
         "signatures": [
@@ -89,7 +90,7 @@ def archive_data(sheet: GoalSheet, view=None) -> dict:
     }
 
 
-def _html(sheet: GoalSheet, view, *, draft: bool) -> str:
+def _html(sheet: GoalSheet, view, *, draft: bool, digest: str) -> str:
     signatures = {s.role: s for s in view.signatures}
     return render_to_string("pdf/sheet.html", {
         "sheet": sheet,
@@ -99,7 +100,7 @@ def _html(sheet: GoalSheet, view, *, draft: bool) -> str:
                        (("supervisor", "Supervisor"), ("employee", "Employee"),
                         ("hr", "Human Resources"))],
         "acknowledgement": form_acknowledgement(),
-        "content_hash": content_hash(sheet),
+        "content_hash": digest,
         "rendered_at": timezone.now(),
     })
 
@@ -130,15 +131,18 @@ def render_sheet_pdf(sheet: GoalSheet, *, draft: bool = False) -> bytes:
     from weasyprint import HTML, Attachment
 
     view = sheet_view(sheet)
+    # The canonical content is built once per render (each build is three queries), not per use.
+    canonical = sheet_canonical(sheet)
     fetcher = StaticFilesOnly()
     stylesheet, font_config = _stylesheet_and_fonts(fetcher)
     base_url = fetcher.roots[0].as_uri() + "/"
-    data = json.dumps(archive_data(sheet, view), ensure_ascii=False, indent=1,
+    data = json.dumps(archive_data(sheet, view, canonical), ensure_ascii=False, indent=1,
                       sort_keys=True).encode("utf-8")
     attachment = Attachment(string=data, name=ATTACHMENT_NAME, relationship="Data",
                             description="The sheet's signed content and its timeline",
                             url_fetcher=fetcher)
-    document = HTML(string=_html(sheet, view, draft=draft), base_url=base_url,
+    document = HTML(string=_html(sheet, view, draft=draft, digest=content_hash(sheet, canonical)),
+                    base_url=base_url,
                     url_fetcher=fetcher)
     return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[attachment],
                               stylesheets=[stylesheet], font_config=font_config)
