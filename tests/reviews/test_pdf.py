@@ -51,7 +51,10 @@ def test_the_pdf_reads_like_the_paper_form(signed_sheet, archived_pdf):
         f"Round 1: Needs Clarification — “{QUESTION}”",
         f"Supervisor's reply: “{REPLY}”", "Round 2: Okay",
         SUMMARY["estimated_total_time"], SUMMARY["milestones"],
-        SMART_NOTE,
+        "Goal 1: Specific ✓ pass · Measurable ✓ pass · Achievable ✓ pass · Relevant ✓ pass · "
+        "Time-bound ✓ pass",
+        f"Goal 2: Specific ✓ pass · Measurable ✓ pass · Achievable ✓ pass · Relevant ✓ pass · "
+        f"Time-bound ✓ pass — {SMART_NOTE}",
         form_acknowledgement(),
         "Supervisor: Sam Sutton", "Employee: Emma Ellis", "Human Resources: Hana Hughes",
         f"Content SHA-256 of this sheet: {content_hash(signed_sheet)}",
