@@ -25,9 +25,12 @@ def library_panel(request, pk):
     if refusal := _refusal(request, sheet, "edit_goals"):
         return refusal
     data = request.GET.copy()
-    if "library-title" not in data:  # the employee's title, when it is one the library knows
-        known = JobTitle.objects.filter(name=sheet.title, is_active=True).exists()
-        data["library-title"] = sheet.title if known else ""
+    if "library-title" not in data:
+        # The employee's title when the library holds entries for it; otherwise every entry,
+        # so an employee whose title no entry lists yet does not open on an empty library.
+        suited = JobTitle.objects.filter(name=sheet.title, is_active=True,
+                                         goal_templates__is_active=True).exists()
+        data["library-title"] = sheet.title if suited else ""
     form = LibrarySearchForm(data, prefix="library")
     entries, total = [], 0
     if form.is_valid():

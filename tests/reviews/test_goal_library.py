@@ -4,7 +4,7 @@ the SMART hints per row while drafting, and the hints next to HR's checklist."""
 import pytest
 from django.urls import reverse
 
-from goalsapp.models import Goal, GoalTemplate, SheetState
+from goalsapp.models import Goal, GoalSheet, GoalTemplate, JobTitle, SheetState
 from reviews.models import SmartCheck
 from tests.reviews.test_views import (
     HTMX,
@@ -44,6 +44,15 @@ def test_the_library_defaults_to_the_employees_title(client, sheet, supervisor):
     assert "60 entries; the first 25 are shown" in by_testid(response, "library-results")
     assert not any("Achieve collection targets within set timelines." in e
                    for e in entries(response))
+
+
+def test_a_title_no_entry_suits_opens_on_the_whole_library(client, sheet, supervisor):
+    JobTitle.objects.create(name="AR Analyst")  # a known title, but no library entry lists it
+    GoalSheet.objects.filter(pk=sheet.pk).update(title="AR Analyst")
+    login(client, supervisor)
+    response = client.get(reverse("goal_library", args=[sheet.pk]), **HTMX)
+    active = GoalTemplate.objects.filter(is_active=True).count()
+    assert f"{active} entries; the first 25 are shown" in by_testid(response, "library-results")
 
 
 def test_searching_by_text_competency_and_title(client, sheet, supervisor):
