@@ -34,13 +34,13 @@ def may_export_archives(user) -> bool:
     return user.is_authenticated and user.is_staff
 
 
-def may_verify_archives(user) -> bool:
-    """Checking an uploaded PDF against the archive is for HR and administrators."""
-    return is_hr(user) or (user.is_authenticated and user.is_staff)
-
-
 def sees_everything(user) -> bool:
     return user.is_authenticated and (user.is_staff or is_hr(user))
+
+
+def may_verify_archives(user) -> bool:
+    """Checking an uploaded PDF against the archive is for those who see every sheet."""
+    return sees_everything(user)
 
 
 def employee_of(user) -> Employee | None:

@@ -271,6 +271,6 @@ def jobs_visible_to(user) -> QuerySet[ExportJob]:
     """A job's ZIP is for the person who asked for it, and for administrators."""
     if not user.is_authenticated:
         return ExportJob.objects.none()
-    if user.is_staff:
+    if may_export_archives(user):  # administrators see every job
         return ExportJob.objects.all()
     return ExportJob.objects.filter(created_by=user)
