@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -17,3 +18,15 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "send-reminders": {"task": "reviews.tasks.send_reminders", "schedule": crontab(minute="*/15")},
 }
+
+
+# --- Deployment (issue 11): the worker and beat log through settings.LOGGING, like the web
+# process: same format (text or JSON), each line once. Connecting this signal stops Celery from
+# installing a root handler of its own beside Django's.
+@setup_logging.connect
+def _use_django_logging(**kwargs):
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
