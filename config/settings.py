@@ -42,7 +42,8 @@ SECRET_KEY = os.getenv("SECRET_KEY") or deploy.DEVELOPMENT_SECRET_KEY
 # redirect and HSTS. Each one can still be set on its own.
 PUBLIC_URL = deploy.public_url_from(os.environ)
 _https = bool(PUBLIC_URL and PUBLIC_URL.startswith("https://"))
-SITE_ROOT = (PUBLIC_URL or "http://localhost:8000").rstrip("/")  # links in e-mails
+# Links in e-mails; without a public address, the local server on PORT (what start.sh serves).
+SITE_ROOT = (PUBLIC_URL or f"http://localhost:{os.getenv('PORT') or '8000'}").rstrip("/")
 ALLOWED_HOSTS = deploy.split_list(os.getenv("ALLOWED_HOSTS")) or (
     [urlsplit(PUBLIC_URL).hostname] if PUBLIC_URL
     else deploy.split_list(deploy.DEVELOPMENT_ALLOWED_HOSTS))
@@ -229,6 +230,11 @@ CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0,
                                     "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
+# Deployment (issue 11): beat keeps its schedule state here (compose: a path in /tmp) and wakes
+# at least every minute, so the file's age tells a health check that beat is alive
+# (scripts/healthcheck.py beat).
+CELERY_BEAT_SCHEDULE_FILENAME = os.getenv("CELERY_BEAT_SCHEDULE_FILENAME", "celerybeat-schedule")
+CELERY_BEAT_MAX_LOOP_INTERVAL = 60
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "True")
