@@ -58,6 +58,9 @@ logconfig_dict = logs.gunicorn_config(
     os.getenv("LOG_FORMAT", "text").strip().lower(), _level,
     access_log=os.getenv("ACCESS_LOG", "1").strip().lower() not in ("0", "false", "no", "off"))
 loglevel = _level.lower()
+# gunicorn's runtime control socket is not used (reload is SIGHUP, stop is SIGTERM) and would
+# be written into $HOME, which the image's user cannot write.
+control_socket_disable = True
 # Temporary request files in memory rather than on the container's disk.
 worker_tmp_dir = os.getenv("GUNICORN_WORKER_TMP_DIR", "/dev/shm" if os.path.isdir("/dev/shm")
                            else None)

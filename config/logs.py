@@ -19,9 +19,9 @@ _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
-# gunicorn's access line: %({x-request-id}o)s is the response header this module's middleware set.
-ACCESS_FORMAT = ('%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s '
-                 '"%(a)s"')
+# gunicorn's access line; its request id is taken from the X-Request-ID response header this
+# module's middleware set (RequestIdFilter), like every other line's.
+ACCESS_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 
 
 def current_request_id() -> str:
@@ -61,12 +61,13 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-class OneLineForbidden(logging.Filter):
-    """A refused request (403) is expected traffic, not a fault: log it as one line, without the
-    PermissionDenied traceback Django attaches."""
+class OneLineRefusals(logging.Filter):
+    """A refused request (a 403, or a 400 such as an unknown host) is expected traffic, not a
+    fault: log it as one line, without the traceback Django attaches to PermissionDenied and
+    SuspiciousOperation. Server errors (5xx) keep theirs."""
 
     def filter(self, record):
-        if getattr(record, "status_code", None) == 403:
+        if 400 <= (getattr(record, "status_code", None) or 0) < 500:
             record.exc_info = None
             record.exc_text = None
             record.stack_info = None
@@ -115,12 +116,12 @@ def _formatters(log_format: str) -> dict:
 
 def _handler() -> dict:
     return {"class": "logging.StreamHandler", "formatter": "main",
-            "filters": ["request_id", "one_line_403"]}
+            "filters": ["request_id", "one_line_refusals"]}
 
 
 _FILTERS = {
     "request_id": {"()": "config.logs.RequestIdFilter"},
-    "one_line_403": {"()": "config.logs.OneLineForbidden"},
+    "one_line_refusals": {"()": "config.logs.OneLineRefusals"},
 }
 
 
