@@ -69,7 +69,8 @@ def production_environment(tmp_path: Path, **overrides) -> dict:
     """The environment .env.example asks for in production, with this test's database, Redis
     and folders: DEBUG off, fresh secrets, PUBLIC_URL on https behind a proxy."""
     env = {
-        "PATH": os.environ["PATH"],
+        # This interpreter's environment first, as an activated .venv would have it.
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "HOME": str(tmp_path),
         "LANG": "C.UTF-8",
         "DJANGO_SETTINGS_MODULE": "config.settings",
