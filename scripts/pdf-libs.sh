@@ -7,6 +7,7 @@
 # PDFs. apt-get waits for a lock another apt holds (up to APT_LOCK_TIMEOUT seconds) and is retried.
 PDF_LIBS_REQUIRED="${PDF_LIBS_REQUIRED:-0}"
 APT_LOCK_TIMEOUT="${APT_LOCK_TIMEOUT:-300}"
+APT_RETRY_DELAY="${APT_RETRY_DELAY:-5}"  # seconds, times the attempt number
 
 pdf_libs_missing() {
     local lib missing=()
@@ -32,8 +33,9 @@ pdf_libs_apt() {
             return 0
         fi
         [ "$attempt" -lt 3 ] || break
-        echo "==> apt-get $1 failed (attempt $attempt of 3); trying again in $((attempt * 5)) s" >&2
-        sleep $((attempt * 5))
+        echo "==> apt-get $1 failed (attempt $attempt of 3); trying again in" \
+             "$((attempt * APT_RETRY_DELAY)) s" >&2
+        sleep $((attempt * APT_RETRY_DELAY))
     done
     return 1
 }
