@@ -4,6 +4,7 @@ With nothing set, the app runs on a SQLite file, Celery runs tasks eagerly and e
 the console, so a newcomer needs nothing else.
 """
 
+import logging
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -258,3 +259,5 @@ if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
     raise ImproperlyConfigured("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL "
                                f"(it is {LOG_LEVEL!r}).")
 LOGGING = logs.logging_config(LOG_FORMAT, LOG_LEVEL)
+# Python warnings (a library's UserWarning) go through the same handler, as log lines.
+logging.captureWarnings(True)

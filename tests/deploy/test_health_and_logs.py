@@ -188,7 +188,10 @@ def test_a_django_line_is_written_once_in_development(tmp_path):
 def test_log_format_json_makes_every_line_json(tmp_path):
     env = {"PATH": proc.os.environ["PATH"], "DATABASE_URL": f"sqlite:///{tmp_path / 'db'}",
            "DJANGO_SETTINGS_MODULE": "config.settings", "LOG_FORMAT": "json"}
-    result = proc.run([sys.executable, "-c", "import django, logging; django.setup(); "
-                       "logging.getLogger('reviews').warning('as json')"], env)
-    [line] = result.stderr.splitlines()
-    assert json.loads(line)["message"] == "as json"
+    result = proc.run([sys.executable, "-c", "import django, logging, warnings; django.setup(); "
+                       "logging.getLogger('reviews').warning('as json'); "
+                       "warnings.warn('a library warns')"], env)
+    first, second = (json.loads(line) for line in result.stderr.splitlines())
+    assert first["message"] == "as json"
+    assert (second["logger"], second["level"]) == ("py.warnings", "WARNING")
+    assert "UserWarning: a library warns" in second["message"]
