@@ -72,7 +72,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "goalsapp.context_processors.roles",
+                "goalsapp.context_processors.access",
                 "reviews.notifications.context_processors.unread_notifications",
             ],
         },

@@ -5,6 +5,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.forms import BaseFormSet, formset_factory
 
+from goalsapp.access import direct_reports
 from goalsapp.models import (
     GOAL_TEXT_MAX,
     LONG_TEXT_MAX,
@@ -15,7 +16,6 @@ from goalsapp.models import (
     ReviewPeriod,
 )
 from goalsapp.rules import MISSING, goal_field_errors, weights_error
-from goalsapp.selectors import direct_reports
 from goalsapp.services import GoalRow
 
 from .models import GoalAnswer, SmartCheck

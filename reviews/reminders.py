@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, DateField, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
+from goalsapp.access import hr_user_ids
 from goalsapp.models import GoalSheet, ReviewPeriod
 
 from .notifications.delivery import BATCH, DeliveryReport, outbox_deliver
@@ -31,7 +32,6 @@ from .notifications.recipients import (
     SHEET_VALUES,
     SheetRow,
     escalation_recipients,
-    hr_user_ids,
     next_actors,
 )
 from .notifications.wording import message

@@ -20,7 +20,7 @@ from cryptography.fernet import Fernet
 from django.contrib.auth.models import Group
 
 from goalsapp import crypto
-from goalsapp.selectors import HR_GROUP
+from goalsapp.access import HR_GROUP
 from tests import workflow_helpers
 from tests.factories import (
     EmployeeFactory,

@@ -23,8 +23,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from goalsapp.models import Employee, GoalSheet, ReviewPeriod, SheetState
-from goalsapp.selectors import may_export_archives, sheets_visible_to
+from goalsapp.access import may_export_archives, sheets_visible_to
+from goalsapp.models import Employee, GoalSheet, ReviewPeriod
 
 from ..models import ExportJob, SheetArchive, Signature
 from ..workflow import ActionForbidden
@@ -63,8 +63,7 @@ class ExportFilters:
 
 def signed_sheets(user, filters: ExportFilters) -> QuerySet[GoalSheet]:
     """The signed sheets an export for `user` covers: visible to them, matching the filters."""
-    sheets = sheets_visible_to(user).filter(period_id=filters.period_id,
-                                            state=SheetState.SIGNED)
+    sheets = sheets_visible_to(user).signed().filter(period_id=filters.period_id)
     if filters.territory:
         sheets = sheets.filter(employee__territory=filters.territory)
     if filters.title:

@@ -5,11 +5,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from goalsapp.access import hr_user_ids
 from goalsapp.models import GoalSheet
 
 from .models import Notification, NotificationPreference
 from .queueing import enqueue
-from .recipients import SheetRow, hr_user_ids, next_actors
+from .recipients import SheetRow, next_actors
 from .wording import message
 
 

@@ -11,14 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from goalsapp.selectors import get_sheet_for_user, may_export_archives, may_verify_archives
+from goalsapp.access import get_sheet_for_user, may_export_archives, may_verify_archives
+from goalsapp.views.common import forbidden
 
 from ..archive import exports, services
 from ..archive.forms import ExportForm, VerifyForm
 from ..archive.pdf import render_sheet_pdf
 from ..models import ExportJob
 from ..workflow import ActionForbidden, WorkflowError
-from .common import forbidden
 
 NOT_AN_ADMIN = "Bulk exports of signed PDFs are for administrators."
 NOT_HR = "Checking a PDF against the archive is for Human Resources and administrators."
@@ -47,7 +47,7 @@ def sheet_pdf(request, pk):
     archive = services.archive_of(sheet)
     if archive is None or not archive.is_stored:
         messages.info(request, "The signed PDF of this sheet is not archived yet."
-                      if sheet.is_locked else "Only a signed sheet has an archived PDF.")
+                      if sheet.is_signed else "Only a signed sheet has an archived PDF.")
         return redirect("sheet_detail", pk=sheet.pk)
     return FileResponse(default_storage.open(archive.file.name, "rb"), as_attachment=True,
                         filename=_pdf_name(sheet), content_type="application/pdf")

@@ -8,17 +8,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from goalsapp import services as goal_services
+from goalsapp.access import goal_sets_visible_to, may_keep_goal_sets
 from goalsapp.models import GoalSet
-from goalsapp.selectors import (
-    employees_for_audience,
-    goal_sets_visible_to,
-    may_keep_goal_sets,
-)
+from goalsapp.selectors import employees_for_audience
+from goalsapp.views.common import forbidden
 
 from .. import bulk_assign
 from ..library_forms import GoalSetApplyForm, GoalSetForm, GoalSetItemFormSet
 from ..workflow import WorkflowError
-from .common import forbidden
 
 NOT_ALLOWED = "Goal sets are kept by supervisors and Human Resources."
 

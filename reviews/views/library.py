@@ -7,8 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
+from goalsapp.access import get_sheet_for_user
 from goalsapp.models import JobTitle
-from goalsapp.selectors import get_sheet_for_user, library_search, title_competencies
+from goalsapp.selectors import library_search, title_competencies
 
 from ..library_forms import LibrarySearchForm
 from .hints import competency_names, row_hints

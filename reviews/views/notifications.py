@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from goalsapp.selectors import get_sheet_for_user
+from goalsapp.access import get_sheet_for_user
 
 from ..notifications import selectors, services
 from ..notifications.forms import NotificationSettingsForm

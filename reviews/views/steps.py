@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from goalsapp.access import get_sheet_for_user
 from goalsapp.models import Competency, Goal, GoalTemplate, JobTitle
-from goalsapp.selectors import get_sheet_for_user, smart_hints, title_competencies
+from goalsapp.selectors import smart_hints, title_competencies
+from goalsapp.views.common import forbidden
 
 from .. import services
 from ..forms import (
@@ -28,7 +30,7 @@ from ..forms import (
 )
 from ..selectors import flagged_answers, sheet_view
 from ..workflow import ActionForbidden, StaleVersion, WorkflowError, require
-from .common import forbidden, sheet_context
+from .common import sheet_context
 from .hints import attach_hints
 
 GOALS_PREFIX = "goals"

@@ -127,7 +127,7 @@ def failed_sheet(sheet, advance, hr, django_capture_on_commit_callbacks, broken_
 def test_a_render_failure_leaves_the_sheet_signed_and_the_failure_recorded(failed_sheet):
     archive = archive_of(failed_sheet)
 
-    assert failed_sheet.state == SheetState.SIGNED and failed_sheet.is_locked
+    assert failed_sheet.state == SheetState.SIGNED and failed_sheet.is_signed
     assert archive.status == A.FAILED
     assert archive.error == "RuntimeError: Pango fell over"
     assert not archive.file and not archive.sha256

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from goalsapp.access import HR_GROUP
 from goalsapp.models import SheetState
-from goalsapp.selectors import HR_GROUP
 from reviews import services, tasks
 from reviews.models import Notification, NotificationPreference, NotificationSettings
 from reviews.reminders import reminders_sweep

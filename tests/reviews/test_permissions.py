@@ -13,8 +13,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from goalsapp.access import HR_GROUP
 from goalsapp.models import GoalSheet, SheetState
-from goalsapp.selectors import HR_GROUP
 from reviews import services
 from reviews import urls as review_urls
 from reviews.models import GoalAnswer, ReviewEvent, SmartCheck

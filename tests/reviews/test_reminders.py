@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
 
+from goalsapp.access import HR_GROUP
 from goalsapp.models import SheetState
-from goalsapp.selectors import HR_GROUP
 from reviews.models import Notification, NotificationPreference, NotificationSettings
 from reviews.reminders import reminders_sweep
 from tests.factories import EmployeeFactory, GoalSheetFactory, ReviewPeriodFactory

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 
+from goalsapp.access import HR_GROUP
 from goalsapp.models import GoalSheet, SheetState
-from goalsapp.selectors import HR_GROUP
 from reviews import services
 from reviews.canonical import content_hash
 from reviews.models import GoalAnswer, ReviewEvent, Signature, SmartCheck

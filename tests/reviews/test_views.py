@@ -772,7 +772,7 @@ def test_hr_sign_locks_the_sheet(client, sheet, supervisor, hr, advance):
         "Human Resources",
     ]
     assert "Signed and locked on" in text_of(page(detail))
-    assert fresh(sheet).is_locked
+    assert fresh(sheet).is_signed
     assert not elements(page(detail), data_testid="actions")  # nothing left to do
 
     # The editor is gone for good: the supervisor is sent back to the sheet with the reason.

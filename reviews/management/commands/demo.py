@@ -20,10 +20,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from goalsapp.access import HR_GROUP
 from goalsapp.demo_progress import add_demo_progress
 from goalsapp.models import Competency, Employee, Goal, GoalSheet, ReviewPeriod, SheetState
 from goalsapp.seeds import responsibility_areas
-from goalsapp.selectors import HR_GROUP
 from goalsapp.services import GoalRow
 from reviews import services
 from reviews.archive.demo import archive_signed_sheets
