@@ -82,8 +82,13 @@ def direct_reports(user) -> QuerySet[Employee]:
 
 
 def is_supervisor(user) -> bool:
-    """Whether `user` has active direct reports: the team pages are theirs."""
-    return direct_reports(user).exists()
+    """Whether `user` has active direct reports: the team pages are theirs (cached on the user
+    object for the request, as is_hr: the navigation asks several questions built on it)."""
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_goalpost_is_supervisor"):
+        user._goalpost_is_supervisor = direct_reports(user).exists()
+    return user._goalpost_is_supervisor
 
 
 # What someone may see --------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django import forms
 from django.forms import BaseFormSet, formset_factory
 
 from goalsapp.access import direct_reports
+from goalsapp.forms import NUMBER_MESSAGE
 from goalsapp.models import (
     GOAL_TEXT_MAX,
     LONG_TEXT_MAX,
@@ -20,8 +21,6 @@ from goalsapp.services import GoalRow
 
 from .models import GoalAnswer, SmartCheck
 from .services import name_matches
-
-NUMBER_MESSAGE = "Enter a number, such as 12 or 1500.50."
 
 
 def _too_long(limit: int) -> str:

@@ -169,3 +169,12 @@ def sheet(employee, period):
 def advance(hr):
     """workflow_helpers.advance, with an HR member (hana) on hand to review and sign."""
     return workflow_helpers.advance
+
+
+@pytest.fixture
+def postgresql_only(db):
+    """For tests of row locks and races: a missing PostgreSQL is a failure, never a skip."""
+    from django.db import connection
+
+    assert connection.vendor == "postgresql", (
+        "These tests need PostgreSQL: set DATABASE_URL (scripts/test.sh does).")

@@ -3,13 +3,13 @@ the after-commit hook already ran (a demo loaded before the archive existed, or 
 
 from goalsapp.models import GoalSheet
 
-from ..models import SheetArchive
+from .models import SheetArchive
 
 
 def archive_signed_sheets(period) -> list[str]:
     """Runs the archive task for each signed sheet of `period` without a stored PDF; returns a
     line per sheet for the demo's report."""
-    from ..tasks import render_archive
+    from .tasks import render_archive
 
     lines = []
     stored = SheetArchive.objects.exclude(file="").values_list("sheet_id", flat=True)

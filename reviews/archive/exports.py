@@ -25,9 +25,10 @@ from django.utils.text import slugify
 
 from goalsapp.access import may_export_archives, sheets_visible_to
 from goalsapp.models import Employee, GoalSheet, ReviewPeriod
+from reviews.models import Signature
+from reviews.workflow import ActionForbidden
 
-from ..models import ExportJob, SheetArchive, Signature
-from ..workflow import ActionForbidden
+from .models import ExportJob, SheetArchive
 
 log = logging.getLogger(__name__)
 CHUNK = 256 * 1024
@@ -212,7 +213,7 @@ def stream_limit() -> int:
 def export_job_create(*, actor, filters: ExportFilters) -> ExportJob:
     """Records a large export and queues its job once the record has committed."""
     _require_may_export(actor)
-    from ..tasks import run_export_job
+    from .tasks import run_export_job
 
     with transaction.atomic():
         job = ExportJob.objects.create(created_by=actor, filters=asdict(filters),

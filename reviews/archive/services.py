@@ -19,9 +19,9 @@ from django.utils.text import slugify
 
 from goalsapp.access import may_retry_archive, sheets_visible_to
 from goalsapp.models import GoalSheet
+from reviews.workflow import ActionForbidden, WorkflowError
 
-from ..models import SheetArchive
-from ..workflow import ActionForbidden, WorkflowError
+from .models import SheetArchive
 from .pdf import render_sheet_pdf
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ def archive_retry(*, archive_id: int, actor) -> SheetArchive:
 
 def queue_render(sheet_id: int) -> None:
     """Queues the rendering; if the broker cannot take it, the record says so for an admin."""
-    from ..tasks import render_archive
+    from .tasks import render_archive
 
     try:
         render_archive.delay(sheet_id)

@@ -6,8 +6,7 @@ the one rule of who holds which role (beside roles_of in reviews/workflow.py).""
 from typing import NamedTuple
 
 from goalsapp.models import GoalSheet
-
-from ..workflow import NEXT_ACTOR, ROLE_NAMES, Parties, Role, role_holder_ids
+from reviews.workflow import NEXT_ACTOR, ROLE_NAMES, Parties, Role, role_holder_ids
 
 # What each sheet row of the sweep carries: enough to address and word every notice.
 SHEET_VALUES = (

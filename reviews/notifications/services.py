@@ -39,7 +39,7 @@ def notifications_create_for_event(*, sheet: GoalSheet, event) -> int:
 
 def _queue_delivery(event_id: int):
     def queue():
-        from reviews.tasks import deliver_notifications  # tasks import services, not back
+        from .tasks import deliver_notifications  # tasks import services, not back
 
         enqueue(deliver_notifications, event_id=event_id)
     return queue
