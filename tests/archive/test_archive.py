@@ -11,6 +11,7 @@ from reviews.archive import services as archive_services
 from reviews.archive.models import SheetArchive
 from reviews.archive.tasks import render_archive
 from reviews.workflow import ActionForbidden, WorkflowError
+from tests.archive import archive_helpers
 from tests.archive.archive_helpers import (
     archive_of,
     page_texts,
@@ -20,7 +21,6 @@ from tests.archive.archive_helpers import (
     stored_bytes,
 )
 from tests.page_helpers import alerts, by_testid, fresh, login
-from tests.reviews import archive_helpers
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,10 @@ from goalsapp.models import SheetState
 from reviews.archive import exports
 from reviews.archive.exports import ExportFilters
 from reviews.archive.models import ExportJob, SheetArchive
+from tests.archive import archive_helpers
 from tests.archive.archive_helpers import archive_of, sha256, sign_for_hr, stored_bytes
 from tests.factories import EmployeeFactory, GoalFactory, GoalSheetFactory, ReviewPeriodFactory
 from tests.page_helpers import by_testid, field_error, login
-from tests.reviews import archive_helpers
 
 pytestmark = pytest.mark.django_db
 

@@ -12,6 +12,7 @@ from goalsapp.seeds import form_acknowledgement
 from reviews.archive.pdf import StaticFilesOnly, render_sheet_pdf
 from reviews.canonical import content_hash, sheet_canonical
 from reviews.models import ReviewEvent, Signature
+from tests.archive import archive_helpers
 from tests.archive.archive_helpers import (
     QUESTION,
     SMART_NOTE,
@@ -24,7 +25,6 @@ from tests.archive.archive_helpers import (
     stored_bytes,
 )
 from tests.factories import GoalFactory, GoalSheetFactory
-from tests.reviews import archive_helpers
 from tests.workflow_helpers import REPLY, SUMMARY
 
 pytestmark = pytest.mark.django_db

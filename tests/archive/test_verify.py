@@ -5,9 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.archive import archive_helpers
 from tests.archive.archive_helpers import archive_of, sha256, stored_bytes
 from tests.page_helpers import by_testid, field_error, login
-from tests.reviews import archive_helpers
 
 pytestmark = pytest.mark.django_db
 
