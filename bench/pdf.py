@@ -167,7 +167,7 @@ def store_archives(pdf: bytes, files: int, period) -> None:
     from django.utils import timezone
 
     from goalsapp.models import Employee, GoalSheet
-    from reviews.models import SheetArchive
+    from reviews.archive.models import SheetArchive
 
     User = get_user_model()
     users = User.objects.bulk_create(User(username=f"bench-{n}") for n in range(files))
@@ -176,7 +176,8 @@ def store_archives(pdf: bytes, files: int, period) -> None:
                  title="Collections Specialist", territory="North")
         for n, user in enumerate(users))
     sheets = GoalSheet.objects.bulk_create(
-        GoalSheet(employee=person, period=period, state="signed", employee_name=person.full_name,
+        GoalSheet(employee=person, period=period, state="signed", locked_at=timezone.now(),
+                  employee_name=person.full_name,
                   employee_number=person.employee_number, title=person.title)
         for person in people)
     digest, now = hashlib.sha256(pdf).hexdigest(), timezone.now()

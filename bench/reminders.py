@@ -53,9 +53,10 @@ def build(size: int) -> None:
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
     from django.db import connection
+    from django.utils import timezone
 
+    from goalsapp.access import HR_GROUP
     from goalsapp.models import Employee, GoalSheet, ReviewPeriod, SheetState
-    from goalsapp.selectors import HR_GROUP
 
     connection.close()
     recreate_database()
@@ -95,11 +96,12 @@ def build(size: int) -> None:
     staff = employees(people, middle)
     states = [SheetState.DRAFTING, SheetState.EMPLOYEE_REVIEW, SheetState.SUPERVISOR_SIGNATURE,
               SheetState.EMPLOYEE_SIGNATURE, SheetState.HR_REVIEW, SheetState.SIGNED]
-    sheets = []
+    sheets, now = [], timezone.now()
     for index in range(size):
         employee = staff[index % people]
-        sheets.append(GoalSheet(employee=employee, period=periods[index // people],
-                                state=states[index % len(states)],
+        state = states[index % len(states)]
+        sheets.append(GoalSheet(employee=employee, period=periods[index // people], state=state,
+                                locked_at=now if state == SheetState.SIGNED else None,
                                 employee_name=employee.full_name,
                                 employee_number=employee.employee_number,
                                 title=employee.title))
@@ -122,7 +124,7 @@ def measure(label: str, run):
 
 def bench(size: int) -> None:
     from goalsapp.models import GoalSheet
-    from reviews import reminders
+    from reviews.notifications import reminders
 
     started = time.perf_counter()
     build(size)

@@ -26,7 +26,7 @@ app.autodiscover_tasks()
 # reminder is claimed in the database, so a second beat or an overlapping run sends nothing
 # twice; running often only catches up sooner on e-mails a broker outage held back.
 app.conf.beat_schedule = {
-    "send-reminders": {"task": "reviews.tasks.send_reminders", "schedule": crontab(minute="*/15")},
+    "send-reminders": {"task": "notifications.send_reminders", "schedule": crontab(minute="*/15")},
 }
 
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("goalsapp.urls")),
     path("", include("reviews.urls")),
     path("", include("reviews.archive.urls")),
+    path("", include("reviews.notifications.urls")),
 ]

@@ -1,23 +1,10 @@
-"""Puts the signed-in person's roles in every template, for the navigation."""
+"""Puts the signed-in person and the access policy's answers (`can`) in every template."""
 
-from .selectors import (
-    employee_of,
-    is_hr,
-    is_supervisor,
-    may_export_archives,
-    may_verify_archives,
-)
+from .access import Can, employee_of
 
 
-def roles(request):
+def access(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    me = employee_of(user)
-    return {
-        "me": me,
-        "is_hr": is_hr(user),
-        "is_supervisor": is_supervisor(user),
-        "may_verify_archives": may_verify_archives(user),
-        "may_export_archives": may_export_archives(user),
-    }
+    return {"me": employee_of(user), "can": Can(user)}

@@ -18,7 +18,7 @@ from django.db.models import F, FilteredRelation, Func, IntegerField, Q, QuerySe
 
 from . import attainment as rules
 from .attainment import Status
-from .models import Employee, Goal, GoalSheet, ProgressEntry, ReviewPeriod, SheetState
+from .models import Employee, Goal, GoalSheet, ProgressEntry, ReviewPeriod
 
 GROUPINGS = {
     "territory": ("sheet__employee__territory", "Territory"),
@@ -143,7 +143,7 @@ def _with_people(per_person: str, *columns: str) -> str:
 
 
 def signed_goals(period: ReviewPeriod, employee_ids: set[int] | None) -> QuerySet[Goal]:
-    goals = Goal.objects.filter(sheet__period=period, sheet__state=SheetState.SIGNED)
+    goals = Goal.objects.signed().filter(sheet__period=period)
     if employee_ids is not None:
         goals = goals.filter(sheet__employee_id__in=employee_ids)
     return goals
@@ -278,8 +278,8 @@ class PersonBoard:
 
 def person_board(employee: Employee, period: ReviewPeriod, today: date) -> PersonBoard:
     """One person's signed goals with every entry, for charts over time: three queries."""
-    sheet = (GoalSheet.objects.filter(employee=employee, period=period,
-                                      state=SheetState.SIGNED).select_related("period").first())
+    sheet = (GoalSheet.objects.signed().filter(employee=employee, period=period)
+             .select_related("period").first())
     if sheet is None:
         return PersonBoard(employee, period, None, [])
     goals = list(sheet.goals.order_by("position", "id"))

@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from .attainment import expected_share
-from .models import Goal, SheetState
+from .models import Goal
 from .services import progress_entry_add
 
 # How fast each goal (by position, cycling) moves against the time elapsed: 1 is on pace.
@@ -29,7 +29,7 @@ def _actual_for(goal: Goal, attained: Decimal) -> Decimal:
 
 def add_demo_progress(period, today) -> int:
     """Weekly actuals from the period's start up to today; returns how many were new."""
-    goals = (Goal.objects.filter(sheet__period=period, sheet__state=SheetState.SIGNED)
+    goals = (Goal.objects.signed().filter(sheet__period=period)
              .select_related("sheet__employee__user", "sheet__period").order_by("pk"))
     added = 0
     for goal in goals:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -29,8 +30,9 @@ class SheetLocked(Exception):
 
 
 def refuse_if_sheet_locked(sheet_id) -> None:
-    """For rows that belong to a sheet's signed content: nothing changes once it is locked."""
-    if GoalSheet.objects.filter(pk=sheet_id, locked_at__isnull=False).exists():
+    """For rows that belong to a sheet's signed content: nothing changes once it is signed.
+    Asks the database, never an instance: a copy loaded before signing must not win."""
+    if GoalSheet.objects.filter(pk=sheet_id).signed().exists():
         raise SheetLocked(sheet_id)
 
 
@@ -118,7 +120,7 @@ class ReviewPeriod(models.Model):
         if stored is None or stored == {"name": self.name, "starts_on": self.starts_on,
                                         "ends_on": self.ends_on}:
             return False
-        return self.sheets.filter(locked_at__isnull=False).exists()
+        return self.sheets.signed().exists()
 
     def contains(self, day) -> bool:
         return self.starts_on <= day <= self.ends_on
@@ -150,13 +152,27 @@ class SheetState(models.TextChoices):
     SIGNED = "signed", "Signed"
 
 
+def signed_q(path: str = "") -> Q:
+    """The one meaning of "signed" as a query: HR has signed, so the sheet's state is SIGNED
+    (and, by the database's own check, `locked_at` says when). `path` leads from another model
+    to the sheet, as "sheet__" from a goal."""
+    return Q(**{f"{path}state": SheetState.SIGNED})
+
+
 class LockedSheetQuerySet(models.QuerySet):
     """Bulk updates and deletes refuse rows that belong to a signed sheet."""
 
-    locked_lookup = "locked_at__isnull"
+    sheet_path = ""  # from this queryset's model to the sheet
+
+    def signed(self):
+        """The rows of signed sheets (for goals: the goals of signed sheets)."""
+        return self.filter(signed_q(self.sheet_path))
+
+    def unsigned(self):
+        return self.exclude(signed_q(self.sheet_path))
 
     def _refuse_locked(self):
-        if self.filter(**{self.locked_lookup: False}).exists():
+        if self.signed().exists():
             raise SheetLocked()
 
     def update(self, **kwargs):
@@ -169,13 +185,13 @@ class LockedSheetQuerySet(models.QuerySet):
 
 
 class GoalQuerySet(LockedSheetQuerySet):
-    locked_lookup = "sheet__locked_at__isnull"
+    sheet_path = "sheet__"
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         sheet_ids = {goal.sheet_id for goal in objs}
         # One query however many sheets: goal sets add goals to hundreds of sheets at once.
-        if GoalSheet.objects.filter(pk__in=sheet_ids, locked_at__isnull=False).exists():
+        if GoalSheet.objects.filter(pk__in=sheet_ids).signed().exists():
             raise SheetLocked()
         return super().bulk_create(objs, *args, **kwargs)
 
@@ -209,7 +225,7 @@ class GoalSheet(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     state_changed_at = models.DateTimeField(default=timezone.now)
-    locked_at = models.DateTimeField(null=True, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)  # when HR signed: see is_signed
 
     objects = LockedSheetQuerySet.as_manager()
     history = HistoricalRecords()
@@ -217,7 +233,13 @@ class GoalSheet(models.Model):
     class Meta:
         ordering = ["-period__starts_on", "employee_name"]
         constraints = [
-            models.UniqueConstraint(fields=["employee", "period"], name="one_sheet_per_period")
+            models.UniqueConstraint(fields=["employee", "period"], name="one_sheet_per_period"),
+            # "Signed" has one meaning (is_signed, signed_q); the time it happened cannot
+            # disagree with it, whoever writes the row.
+            models.CheckConstraint(
+                condition=(Q(state=SheetState.SIGNED, locked_at__isnull=False)
+                           | (~Q(state=SheetState.SIGNED) & Q(locked_at__isnull=True))),
+                name="locked_exactly_when_signed"),
         ]
 
     def __str__(self):
@@ -234,8 +256,10 @@ class GoalSheet(models.Model):
         return super().delete(*args, **kwargs)
 
     @property
-    def is_locked(self) -> bool:
-        return self.locked_at is not None
+    def is_signed(self) -> bool:
+        """HR has signed: the sheet is the signed record and nothing on it changes (the
+        predicate signed_q asks the same of the database)."""
+        return self.state == SheetState.SIGNED
 
     @property
     def summary_is_complete(self) -> bool:
@@ -291,7 +315,7 @@ class Goal(models.Model):
 
     def save(self, *args, **kwargs):
         # Neither the sheet it moves to nor the one it is stored on may be locked.
-        stored_on = GoalSheet.objects.filter(goals__pk=self.pk, locked_at__isnull=False)
+        stored_on = GoalSheet.objects.filter(goals__pk=self.pk).signed()
         if self.pk is not None and stored_on.exists():
             raise SheetLocked(self.sheet_id)
         refuse_if_sheet_locked(self.sheet_id)

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 
-from .models import Goal, GoalSheet, ProgressEntry, ReviewPeriod, SheetState
+from .models import Goal, GoalSheet, ProgressEntry, ReviewPeriod, signed_q
 
 COLUMNS = ("employee_number", "period", "goal", "as_of", "actual", "note")
 REQUIRED = COLUMNS[:5]
@@ -152,15 +152,15 @@ def check_rows(rows: list[Row], *, employees: QuerySet, today: date) -> Preview:
     period_names = {row.cells.get("period", "") for row in rows}
     known_numbers = set(employees.filter(employee_number__in=numbers)
                         .values_list("employee_number", flat=True))
-    sheets = {(number, period_name): state for number, period_name, state in
+    sheets = {(number, period_name): signed for number, period_name, signed in
               GoalSheet.objects.filter(employee__in=employees,
                                        employee__employee_number__in=known_numbers,
                                        period__name__in=period_names)
-              .values_list("employee__employee_number", "period__name", "state")}
-    goals = (Goal.objects.filter(sheet__employee__in=employees,
-                                 sheet__employee__employee_number__in=known_numbers,
-                                 sheet__period__name__in=period_names,
-                                 sheet__state=SheetState.SIGNED)
+              .annotate(signed=ExpressionWrapper(signed_q(), output_field=BooleanField()))
+              .values_list("employee__employee_number", "period__name", "signed")}
+    goals = (Goal.objects.signed().filter(sheet__employee__in=employees,
+                                          sheet__employee__employee_number__in=known_numbers,
+                                          sheet__period__name__in=period_names)
              .select_related("sheet__period", "sheet__employee"))
     by_key: dict[tuple[str, str, int], Goal] = {}
     for goal in goals:
@@ -186,7 +186,7 @@ def check_rows(rows: list[Row], *, employees: QuerySet, today: date) -> Preview:
             row.errors.append(f"Unknown period “{period_name}”.")
         elif (number, period_name) not in sheets:
             row.errors.append(f"{number} has no goal sheet for {period_name}.")
-        elif sheets[(number, period_name)] != SheetState.SIGNED:
+        elif not sheets[(number, period_name)]:
             row.errors.append(f"{number}'s sheet for {period_name} is not signed yet: "
                               "progress is recorded on signed goals only.")
         else:

@@ -1,152 +1,16 @@
-"""Read queries for goals and people, starting with the one visibility policy.
-
-Every list, detail, fragment, PDF and export asks these functions who may see what:
-- an employee sees their own sheets;
-- a supervisor also sees every sheet down their line (acting only on direct reports is the
-  workflow's business, in reviews/workflow.py);
-- HR (members of the "HR" group) and staff see every sheet.
-"""
+"""Read queries about goals and people: what changed on a sheet, the library, the SMART hints
+of a saved goal, and the audiences of a goal set. Who may see what is goalsapp/access.py; every
+read here that depends on the user starts from it."""
 
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from . import smart
-from .defaults import HR_GROUP_NAME
-from .models import Competency, Employee, Goal, GoalSet, GoalSheet, GoalTemplate, JobTitle
-
-HR_GROUP = HR_GROUP_NAME
-
-
-def is_hr(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    if not hasattr(user, "_goalpost_is_hr"):
-        user._goalpost_is_hr = user.groups.filter(name=HR_GROUP).exists()
-    return user._goalpost_is_hr
-
-
-def may_export_archives(user) -> bool:
-    """Bulk exports of signed PDFs (every sheet the user may see) are for administrators."""
-    return user.is_authenticated and user.is_staff
-
-
-def sees_everything(user) -> bool:
-    return user.is_authenticated and (user.is_staff or is_hr(user))
-
-
-def may_verify_archives(user) -> bool:
-    """Checking an uploaded PDF against the archive is for those who see every sheet."""
-    return sees_everything(user)
-
-
-def employee_of(user) -> Employee | None:
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.employee
-    except Employee.DoesNotExist:
-        return None
-
-
-def line_below(employee: Employee) -> set[int]:
-    """Ids of everyone who reports to `employee`, directly or further down; one query a level."""
-    below: set[int] = set()
-    level = {employee.pk}
-    while level:
-        level = set(Employee.objects.filter(supervisor__in=level).values_list("pk", flat=True))
-        level -= below | {employee.pk}  # a cycle in bad data must not loop forever
-        below |= level
-    return below
-
-
-def employees_visible_to(user) -> QuerySet[Employee]:
-    if sees_everything(user):
-        return Employee.objects.all()
-    me = employee_of(user)
-    if me is None:
-        return Employee.objects.none()
-    return Employee.objects.filter(pk__in={me.pk} | line_below(me))
-
-
-def sheets_visible_to(user) -> QuerySet[GoalSheet]:
-    if sees_everything(user):
-        return GoalSheet.objects.all()
-    me = employee_of(user)
-    if me is None:
-        return GoalSheet.objects.none()
-    return GoalSheet.objects.filter(employee_id__in={me.pk} | line_below(me))
-
-
-def get_sheet_for_user(user, pk) -> GoalSheet:
-    """The sheet, if `user` may see it; otherwise 404, so nothing leaks about its existence."""
-    sheet = (
-        sheets_visible_to(user)
-        .select_related("employee__user", "employee__supervisor__user", "period")
-        .filter(pk=pk)
-        .first()
-    )
-    if sheet is None:
-        raise Http404("No such goal sheet.")
-    return sheet
-
-
-def get_employee_for_user(user, pk) -> Employee:
-    """The employee, if `user` may see their numbers; otherwise 404, as for sheets."""
-    employee = employees_visible_to(user).filter(pk=pk).first()
-    if employee is None:
-        raise Http404("No such employee.")
-    return employee
-
-
-# Progress and dashboards: the same policy, applied to numbers ----------------------------------
-
-def may_enter_progress(user, sheet: GoalSheet) -> bool:
-    """The employee and anyone up their line enter actuals on a signed sheet; HR reads them."""
-    me = employee_of(user)
-    if sheet.locked_at is None or me is None:
-        return False
-    return sheet.employee_id == me.pk or sheet.employee_id in line_below(me)
-
-
-def may_import_progress(user) -> bool:
-    """HR and staff import for everyone, supervisors for their line (progress_import_scope)."""
-    return sees_everything(user) or is_supervisor(user)
-
-
-def progress_import_scope(user) -> QuerySet[Employee]:
-    """Whose actuals `user` may load from a CSV; anyone else reads as an unknown number."""
-    if sees_everything(user):
-        return Employee.objects.all()
-    me = employee_of(user)
-    if me is None or not is_supervisor(user):
-        return Employee.objects.none()
-    return Employee.objects.filter(pk__in=line_below(me))
-
-
-def dashboard_scope(user) -> set[int] | None:
-    """The employees a team or department dashboard covers: None means everyone (HR and staff),
-    otherwise the ids of the user's line (empty when they have none)."""
-    if sees_everything(user):
-        return None
-    me = employee_of(user)
-    return line_below(me) if me is not None else set()
-
-
-def is_supervisor(user) -> bool:
-    """Whether `user` has active direct reports: the team pages are theirs."""
-    return direct_reports(user).exists()
-
-
-def direct_reports(user) -> QuerySet[Employee]:
-    me = employee_of(user)
-    if me is None:
-        return Employee.objects.none()
-    return Employee.objects.filter(supervisor=me, is_active=True).select_related("user")
-
+from .access import employee_of, employees_visible_to, line_below
+from .models import Competency, Employee, Goal, GoalSheet, GoalTemplate, JobTitle
 
 # Change history ---------------------------------------------------------------------------------
 
@@ -257,19 +121,6 @@ def library_search(*, text: str = "", competency_id=None, title: str = "") -> Qu
     if title:
         entries = entries.filter(titles__name=title)
     return entries.prefetch_related("titles").distinct()
-
-
-def goal_sets_visible_to(user) -> QuerySet[GoalSet]:
-    """HR and staff see every goal set; anyone else the sets they own."""
-    if not user.is_authenticated:
-        return GoalSet.objects.none()
-    sets = GoalSet.objects.select_related("owner")
-    return sets if sees_everything(user) else sets.filter(owner=user)
-
-
-def may_keep_goal_sets(user) -> bool:
-    """Supervisors and HR save goal sets."""
-    return is_hr(user) or is_supervisor(user)
 
 
 AUDIENCES = {

@@ -12,6 +12,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from . import attainment
+from .access import may_enter_progress, progress_import_scope
 from .models import (
     Competency,
     Employee,
@@ -24,7 +25,6 @@ from .models import (
     ReviewPeriod,
 )
 from .progress_csv import check_rows, decode, progress_problems, read_rows
-from .selectors import may_enter_progress, progress_import_scope
 
 SUMMARY_FIELDS = ("estimated_total_time", "action_plans", "milestones", "additional_comments")
 DRAFT_SHEET_FIELDS = ("goals_completed_since_last", *SUMMARY_FIELDS)
@@ -232,10 +232,10 @@ def progress_entry_add(*, goal_id: int, actor, as_of: date, actual: Decimal, not
     with transaction.atomic():
         goal = Goal.objects.select_related("sheet__period").get(pk=goal_id)
         if not may_enter_progress(actor, goal.sheet):
-            reason = ("Progress is recorded once the sheet is signed." if goal.sheet.locked_at
-                      is None else "Only the employee and their supervisors enter progress; "
-                      "HR reads it.")
-            raise ProgressRefused({"": reason}, forbidden=goal.sheet.locked_at is not None)
+            reason = ("Only the employee and their supervisors enter progress; HR reads it."
+                      if goal.sheet.is_signed else
+                      "Progress is recorded once the sheet is signed.")
+            raise ProgressRefused({"": reason}, forbidden=goal.sheet.is_signed)
         problems = progress_problems(goal, as_of=as_of, actual=actual, today=today)
         if problems:
             raise ProgressRefused(problems)

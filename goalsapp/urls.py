@@ -1,8 +1,8 @@
-"""Dashboards and progress pages."""
+"""Dashboards, progress pages and goal sets."""
 
 from django.urls import path
 
-from .views import dashboards, progress
+from .views import dashboards, goal_sets, progress
 
 urlpatterns = [
     path("dashboards/", dashboards.dashboards_home, name="dashboards"),
@@ -20,4 +20,7 @@ urlpatterns = [
          name="progress_import_preview"),
     path("progress/import/<uuid:token>/confirm/", progress.progress_import_confirm,
          name="progress_import_confirm"),
+    path("goal-sets/", goal_sets.goal_set_list, name="goal_set_list"),
+    path("goal-sets/new/", goal_sets.goal_set_edit, name="goal_set_new"),
+    path("goal-sets/<int:set_id>/", goal_sets.goal_set_edit, name="goal_set_edit"),
 ]

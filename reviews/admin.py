@@ -61,9 +61,3 @@ class ReviewEventAdmin(ReadOnlyAdmin):
     list_select_related = ("sheet__period", "actor")
     search_fields = ("sheet__employee_name", "note", "actor__username")
     date_hierarchy = "at"
-
-
-from .archive import admin as archive_admin  # noqa: E402, F401  (archived PDFs, export jobs)
-
-# Notifications and reminder settings register themselves in their own module.
-from .notifications import admin as notifications_admin  # noqa: E402,F401

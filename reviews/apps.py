@@ -2,14 +2,9 @@ from django.apps import AppConfig
 
 
 class ReviewsConfig(AppConfig):
+    """The workflow core: the agreement over a sheet, its pages and services. Packages built on
+    it (reviews.archive, reviews.notifications, …) are apps of their own that listen to
+    reviews.signals.sheet_transitioned; nothing here imports them."""
+
     name = "reviews"
     verbose_name = "Reviews and signatures"
-
-    def ready(self):
-        from .archive.services import on_sheet_transitioned
-        from .signals import sheet_transitioned
-
-        # HR's signature queues the archive PDF (after commit: the signal is sent on commit).
-        sheet_transitioned.connect(on_sheet_transitioned, dispatch_uid="archive_on_signature")
-
-        from .notifications import receivers  # noqa: F401  (connects the signal receivers)

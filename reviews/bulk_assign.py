@@ -1,10 +1,12 @@
 """Applying a goal set to many employees at once: a preview of who gets what, then one action
 that starts or extends each employee's draft sheet, all-or-nothing per employee.
 
-New sheets get what services.sheet_start gives one (its checks, history and "start" event),
-written in bulk; goals are added through goalsapp.services.goals_append (one insert, with
-history); each sheet also records an "apply_goal_set" event. All or nothing per employee: a
-failure undoes that employee's changes only and is reported with the others' results.
+Every check and write goes through public services: services.require_may_start_sheet and
+workflow.require decide who gets goals; services.sheets_start_many starts new sheets in bulk
+(history and "start" events as sheet_start); goalsapp.services.goals_append adds the goals (one
+insert, with history); services.goal_set_applied records an "apply_goal_set" event on each. All
+or nothing per employee: a failure undoes that employee's changes only and is reported with the
+others' results.
 """
 
 from dataclasses import dataclass, field
@@ -16,8 +18,7 @@ from goalsapp import services as goals
 from goalsapp.models import Employee, Goal, GoalSet, GoalSheet, ReviewPeriod, SheetState
 
 from . import services
-from .models import ReviewEvent
-from .workflow import WorkflowError, require, require_may_start
+from .workflow import WorkflowError, require
 
 NEW, EXTEND, SKIP, FAILED = "new", "extend", "skip", "failed"
 OUTCOME_LABELS = {NEW: "New sheet", EXTEND: "Extend draft", SKIP: "Skipped", FAILED: "Failed"}
@@ -79,15 +80,14 @@ def _rows(goal_set: GoalSet, period: ReviewPeriod) -> list[goals.GoalRow]:
     ]
 
 
-def _classify(actor, employee: Employee, sheet: GoalSheet | None) -> Outcome:
+def _classify(actor, employee: Employee, sheet: GoalSheet | None,
+              period: ReviewPeriod) -> Outcome:
     """What applying would do for one employee, given their sheet in the period (if any)."""
     if sheet is None:
         try:
-            require_may_start(actor, employee)
+            services.require_may_start_sheet(actor, employee, period)
         except WorkflowError as error:
             return Outcome(employee, SKIP, str(error))
-        if not employee.is_active:
-            return Outcome(employee, SKIP, f"{employee.full_name} is no longer active.")
         return Outcome(employee, NEW)
     if sheet.state != SheetState.DRAFTING:
         return Outcome(employee, SKIP, f"The sheet is past drafting "
@@ -112,7 +112,7 @@ def goal_set_preview(*, actor, goal_set: GoalSet, period: ReviewPeriod,
     sheets = _sheets_by_employee(employees, period)
     plan = Plan(goal_set, period)
     for employee in employees:
-        plan.outcomes.append(_classify(actor, employee, sheets.get(employee.pk)))
+        plan.outcomes.append(_classify(actor, employee, sheets.get(employee.pk), period))
     _rows_by_sheet(plan.outcomes, _rows(goal_set, period))
     return plan
 
@@ -157,25 +157,22 @@ def goal_set_apply(*, actor, goal_set: GoalSet, period: ReviewPeriod, employees)
     employees = list(employees)
     sheets = _sheets_by_employee(employees, period)
     plan = Plan(goal_set, period)
-    def note(count: int) -> str:
-        return f"Goal set “{goal_set.name}”: {count} goal{'' if count == 1 else 's'} added."
-
     for first in range(0, len(employees), CHUNK):
         chunk = employees[first:first + CHUNK]
         try:
             with transaction.atomic():
-                outcomes = _apply(actor, chunk, sheets, period, rows, note)
+                outcomes = _apply(actor, chunk, sheets, period, rows, goal_set.name)
         except (WorkflowError, DatabaseError, ValidationError):
-            outcomes = [_apply_alone(actor, employee, sheets, period, rows, note)
+            outcomes = [_apply_alone(actor, employee, sheets, period, rows, goal_set.name)
                         for employee in chunk]
         plan.outcomes += outcomes
     return plan
 
 
-def _apply_alone(actor, employee, sheets, period, rows, note) -> Outcome:
+def _apply_alone(actor, employee, sheets, period, rows, set_name) -> Outcome:
     try:
         with transaction.atomic():  # a savepoint per employee: all or nothing for each
-            return _apply(actor, [employee], sheets, period, rows, note)[0]
+            return _apply(actor, [employee], sheets, period, rows, set_name)[0]
     except (WorkflowError, DatabaseError, ValidationError) as error:
         return Outcome(employee, FAILED, _reason(error))
 
@@ -186,22 +183,20 @@ def _reason(error: Exception) -> str:
     return f"Nothing was changed for this employee: the database refused the change ({error})."
 
 
-def _apply(actor, employees, sheets, period, rows, note) -> list[Outcome]:
-    """Applies the rows to `employees` in bulk, with sheet_start's checks and events for the
-    new sheets; the caller holds the savepoint."""
+def _apply(actor, employees, sheets, period, rows, set_name) -> list[Outcome]:
+    """Applies the rows to `employees` in bulk; the caller holds the savepoint."""
     outcomes = []
     for employee in employees:
         sheet = sheets.get(employee.pk)
         if sheet is not None:  # re-read under a row lock: the preview may be out of date
-            sheet = services._lock(sheet.pk, None)
-        outcomes.append(_classify(actor, employee, sheet))
+            sheet = services.lock_sheet(sheet.pk)
+        outcomes.append(_classify(actor, employee, sheet, period))
     starting = [o for o in outcomes if o.kind == NEW]
     if starting:
-        # What services.sheet_start does, for many: its checks (in _classify), the sheet with
-        # its history, and its "start" event. The unique constraint stops a sheet started
-        # meanwhile; the chunk is then replayed employee by employee.
-        created = goals.sheets_create_many(employees=[o.employee for o in starting],
-                                           period=period, actor=actor)
+        # The unique constraint stops a sheet started meanwhile; the chunk is then replayed
+        # employee by employee.
+        created = services.sheets_start_many(actor=actor, employees=[o.employee for o in starting],
+                                             period=period)
         for outcome, sheet in zip(starting, created, strict=True):
             outcome.sheet = sheet
     missing = _rows_by_sheet(outcomes, rows)
@@ -210,13 +205,8 @@ def _apply(actor, employees, sheets, period, rows, note) -> list[Outcome]:
     goals.goals_append(additions, actor)
     for outcome, (_, added) in zip(applying, additions, strict=True):
         outcome.goals_added = len(added)
-        if outcome.kind == EXTEND:  # an editor open on this draft must see "changed meanwhile"
-            goals.sheet_touch(outcome.sheet, [], actor)
-    ReviewEvent.objects.bulk_create(
-        [ReviewEvent(sheet=o.sheet, actor=actor, action="start", from_state="",
-                     to_state=o.sheet.state) for o in starting]
-        + [ReviewEvent(sheet=o.sheet, actor=actor, action="apply_goal_set",
-                       from_state=o.sheet.state, to_state=o.sheet.state,
-                       note=note(o.goals_added))
-           for o in applying])
+    services.goal_set_applied(
+        actor=actor, set_name=set_name,
+        added=[(o.sheet, o.goals_added) for o in applying],
+        extended={o.sheet.pk for o in applying if o.kind == EXTEND})
     return outcomes

@@ -5,6 +5,8 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.forms import BaseFormSet, formset_factory
 
+from goalsapp.access import direct_reports
+from goalsapp.forms import NUMBER_MESSAGE
 from goalsapp.models import (
     GOAL_TEXT_MAX,
     LONG_TEXT_MAX,
@@ -15,13 +17,10 @@ from goalsapp.models import (
     ReviewPeriod,
 )
 from goalsapp.rules import MISSING, goal_field_errors, weights_error
-from goalsapp.selectors import direct_reports
 from goalsapp.services import GoalRow
 
 from .models import GoalAnswer, SmartCheck
 from .services import name_matches
-
-NUMBER_MESSAGE = "Enter a number, such as 12 or 1500.50."
 
 
 def _too_long(limit: int) -> str:

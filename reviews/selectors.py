@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from goalsapp.access import sheets_visible_to
 from goalsapp.models import Employee, Goal, GoalSheet, SheetState
-from goalsapp.selectors import Change, employee_of, is_hr, sheet_changes, sheets_visible_to
+from goalsapp.selectors import Change, sheet_changes
 
 from .canonical import content_hash
 from .models import GoalAnswer, ReviewEvent, Signature
@@ -16,6 +17,7 @@ from .workflow import (
     ROLE_NAMES,
     STAGE_DUE_FIELD,
     Role,
+    sheets_where_role,
     stage_due_date,
     states_acted_on_by,
 )
@@ -26,17 +28,11 @@ def _with_people(sheets: QuerySet[GoalSheet]) -> QuerySet[GoalSheet]:
 
 
 def sheets_waiting_on(user) -> QuerySet[GoalSheet]:
-    """Sheets whose next step is this user's, as the workflow table's NEXT_ACTOR says."""
-    me = employee_of(user)
+    """Sheets whose next step is this user's: in a state NEXT_ACTOR gives to a role the user
+    holds on the sheet (workflow.sheets_where_role)."""
     condition = Q(pk__in=[])
-    if me is not None:
-        condition |= Q(employee__supervisor=me, state__in=states_acted_on_by(Role.SUPERVISOR))
-        condition |= Q(employee=me, state__in=states_acted_on_by(Role.EMPLOYEE))
-    if is_hr(user):
-        hr_condition = Q(state__in=states_acted_on_by(Role.HR))
-        if me is not None:  # as workflow.roles_of: HR never reviews a sheet it is a party to
-            hr_condition &= ~Q(employee=me) & ~Q(employee__supervisor=me)
-        condition |= hr_condition
+    for role in Role:
+        condition |= sheets_where_role(user, role) & Q(state__in=states_acted_on_by(role))
     return _with_people(sheets_visible_to(user).filter(condition)).order_by("state_changed_at")
 
 

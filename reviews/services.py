@@ -30,7 +30,9 @@ from .workflow import (
 S = SheetState
 
 
-def _lock(sheet_id: int, version: int | None) -> GoalSheet:
+def lock_sheet(sheet_id: int, version: int | None = None) -> GoalSheet:
+    """The sheet, its row locked until the transaction ends; StaleVersion if it moved past
+    `version`. Every change to a sheet starts here, inside transaction.atomic()."""
     sheet = (
         GoalSheet.objects.select_for_update(of=("self",))
         .select_related("employee__supervisor", "period")
@@ -83,13 +85,19 @@ def _flagged_without_reply(sheet: GoalSheet) -> list[GoalAnswer]:
 
 # Drafting ---------------------------------------------------------------------------------------
 
-def sheet_start(*, actor, employee: Employee, period: ReviewPeriod) -> GoalSheet:
-    """A supervisor opens a draft sheet for a direct report in a period."""
+def require_may_start_sheet(actor, employee: Employee, period: ReviewPeriod) -> None:
+    """What starting a sheet asks before anything is written: the employee's supervisor, an
+    active employee, an open period. Raises ActionForbidden or WorkflowError with the reason."""
     require_may_start(actor, employee)
     if not employee.is_active:
         raise WorkflowError(f"{employee.full_name} is no longer active.")
     if not period.is_open:
         raise WorkflowError(f"The period {period} is closed.")
+
+
+def sheet_start(*, actor, employee: Employee, period: ReviewPeriod) -> GoalSheet:
+    """A supervisor opens a draft sheet for a direct report in a period."""
+    require_may_start_sheet(actor, employee, period)
     with transaction.atomic():
         if GoalSheet.objects.filter(employee=employee, period=period).exists():
             raise WorkflowError(f"{employee.full_name} already has a sheet for {period}.")
@@ -103,11 +111,39 @@ def sheet_start(*, actor, employee: Employee, period: ReviewPeriod) -> GoalSheet
     return sheet
 
 
+def sheets_start_many(*, actor, employees: list[Employee],
+                      period: ReviewPeriod) -> list[GoalSheet]:
+    """sheet_start for many employees at once (goal sets): the sheets with their history and a
+    "start" event each, in bulk. The caller has asked require_may_start_sheet of each and holds
+    the savepoint; a sheet started meanwhile fails the whole call on the unique constraint."""
+    created = goals.sheets_create_many(employees=employees, period=period, actor=actor)
+    ReviewEvent.objects.bulk_create([
+        ReviewEvent(sheet=sheet, actor=actor, action="start", from_state="",
+                    to_state=sheet.state) for sheet in created])
+    return created
+
+
+def goal_set_applied(*, actor, set_name: str, added: list[tuple[GoalSheet, int]],
+                     extended: set[int]) -> None:
+    """Records on each sheet that a goal set added goals to it (an "apply_goal_set" event),
+    and moves the version of each `extended` draft (ids) on, so an editor open on it hears
+    "changed meanwhile". The goals were added with goalsapp.services.goals_append."""
+    events = []
+    for sheet, count in added:
+        if sheet.pk in extended:
+            goals.sheet_touch(sheet, [], actor)
+        events.append(ReviewEvent(
+            sheet=sheet, actor=actor, action="apply_goal_set", from_state=sheet.state,
+            to_state=sheet.state,
+            note=f"Goal set “{set_name}”: {count} goal{'' if count == 1 else 's'} added."))
+    ReviewEvent.objects.bulk_create(events)
+
+
 def sheet_save_draft(*, sheet_id: int, actor, version: int, sheet_values: dict,
                      rows: list[goals.GoalRow], replies: dict[int, str]) -> GoalSheet:
     """The goal editor's save: header text, summary, goals, and replies to flagged goals."""
     with transaction.atomic():
-        sheet = _lock(sheet_id, version)
+        sheet = lock_sheet(sheet_id, version)
         require(actor, sheet, "edit_goals")
         changed = goals.sheet_update_fields(sheet, sheet_values, goals.DRAFT_SHEET_FIELDS)
         goals_changed = goals.goals_save(sheet, rows, actor)
@@ -136,7 +172,7 @@ def _save_replies(sheet: GoalSheet, actor, replies: dict[int, str]) -> bool:
 
 def sheet_send_to_employee(*, sheet_id: int, actor, version: int, note: str = "") -> GoalSheet:
     with transaction.atomic():
-        sheet = _lock(sheet_id, version)
+        sheet = lock_sheet(sheet_id, version)
         require(actor, sheet, "send_to_employee")
         problems = sheet_goal_problems(list(sheet.goals.all()), sheet.period)
         unanswered = _flagged_without_reply(sheet)
@@ -163,7 +199,7 @@ def goal_answer(*, goal_id: int, actor, answer: str, comment: str) -> GoalAnswer
     if answer == GoalAnswer.Answer.NEEDS_CLARIFICATION and not comment:
         raise WorkflowError("Say what needs clarification in the comment.")
     with transaction.atomic():
-        sheet = _lock(_sheet_id_of_goal(goal_id), None)
+        sheet = lock_sheet(_sheet_id_of_goal(goal_id), None)
         require(actor, sheet, "answer_goal")
         record, _ = GoalAnswer.objects.update_or_create(
             goal_id=goal_id, round=sheet.clarification_round,
@@ -176,7 +212,7 @@ def goal_answer(*, goal_id: int, actor, answer: str, comment: str) -> GoalAnswer
 
 def sheet_submit_answers(*, sheet_id: int, actor, version: int, note: str = "") -> GoalSheet:
     with transaction.atomic():
-        sheet = _lock(sheet_id, version)
+        sheet = lock_sheet(sheet_id, version)
         require(actor, sheet, "submit_answers")
         answers = {a.goal_id: a for a in GoalAnswer.objects.filter(
             goal__sheet=sheet, round=sheet.clarification_round)}
@@ -197,7 +233,7 @@ def sheet_submit_answers(*, sheet_id: int, actor, version: int, note: str = "") 
 
 def sheet_save_summary(*, sheet_id: int, actor, version: int, values: dict) -> GoalSheet:
     with transaction.atomic():
-        sheet = _lock(sheet_id, version)
+        sheet = lock_sheet(sheet_id, version)
         require(actor, sheet, "edit_summary")
         changed = goals.sheet_update_fields(sheet, values, goals.SUMMARY_FIELDS)
         if changed:
@@ -220,7 +256,7 @@ def sheet_sign(*, sheet_id: int, actor, version: int, typed_name: str,
                acknowledged: bool = False) -> Signature:
     """Signs in the role the sheet's state calls for: supervisor, then employee, then HR."""
     with transaction.atomic():
-        sheet = _lock(sheet_id, version)
+        sheet = lock_sheet(sheet_id, version)
         signing = signing_action(sheet.state)
         if signing is None:
             raise WorkflowError(f"This sheet is in {sheet.get_state_display()}; "
@@ -269,7 +305,7 @@ def _check_hr_may_sign(sheet: GoalSheet, digest: str) -> None:
 
 def sheet_reopen(*, sheet_id: int, actor, version: int, note: str = "") -> GoalSheet:
     with transaction.atomic():
-        sheet = _lock(sheet_id, version)
+        sheet = lock_sheet(sheet_id, version)
         require(actor, sheet, "reopen")
         _void_signatures(sheet, "Reopened by the supervisor.")
         _move(sheet, actor, "reopen", S.DRAFTING, note)
@@ -283,7 +319,7 @@ def goal_smart_check(*, goal_id: int, actor, verdicts: dict[str, bool], note: st
     if not all(verdicts.get(name, False) for name in SmartCheck.CRITERIA) and not note:
         raise WorkflowError("Say in the note why the goal fails.")
     with transaction.atomic():
-        sheet = _lock(_sheet_id_of_goal(goal_id), None)
+        sheet = lock_sheet(_sheet_id_of_goal(goal_id), None)
         require(actor, sheet, "smart_check")
         check, _ = SmartCheck.objects.update_or_create(
             goal_id=goal_id,
@@ -298,7 +334,7 @@ def sheet_return_to_supervisor(*, sheet_id: int, actor, version: int, note: str)
     if not note:
         raise WorkflowError("Write a note telling the supervisor what to change.")
     with transaction.atomic():
-        sheet = _lock(sheet_id, version)
+        sheet = lock_sheet(sheet_id, version)
         require(actor, sheet, "return_to_supervisor")
         _void_signatures(sheet, "Returned to the supervisor by HR.")
         # The goals will be revised, so the SMART verdicts on them no longer hold.

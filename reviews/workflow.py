@@ -7,9 +7,12 @@ goals, answering one goal, a SMART check) and leaves the state as it is.
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
+from django.db.models import Q
+
+from goalsapp.access import employee_of, is_hr
 from goalsapp.models import GoalSheet, SheetState
-from goalsapp.selectors import employee_of, is_hr
 
 
 class Role(StrEnum):
@@ -151,9 +154,15 @@ def states_acted_on_by(role: Role) -> list[SheetState]:
     return [state for state, actor in NEXT_ACTOR.items() if actor == role]
 
 
+# Who holds which role on a sheet ------------------------------------------------------------------
+# One rule: the employee is the sheet's employee; the supervisor is the employee's supervisor;
+# HR is any member of the HR group who is neither (HR never reviews a sheet they are a party
+# to: their own, or one they supervise, which they would sign twice). Its readers need it in
+# three forms, written here side by side; tests/reviews/test_roles.py checks that the three
+# agree for every persona in every state.
+
 def roles_of(user, sheet: GoalSheet) -> set[Role]:
-    """The roles `user` holds on `sheet`. HR never reviews a sheet they are a party to: their
-    own, or one they supervise (they would sign it twice)."""
+    """The roles `user` holds on `sheet` (the sheet page, its buttons, `require`)."""
     roles: set[Role] = set()
     me = employee_of(user)
     if me is not None and sheet.employee_id == me.pk:
@@ -163,6 +172,38 @@ def roles_of(user, sheet: GoalSheet) -> set[Role]:
     if is_hr(user) and not roles:
         roles.add(Role.HR)
     return roles
+
+
+def sheets_where_role(user, role: Role) -> Q:
+    """The same rule as a condition on GoalSheet: the sheets on which `user` holds `role`
+    (the inbox asks it for many sheets in one query)."""
+    me = employee_of(user)
+    if role == Role.EMPLOYEE:
+        return Q(employee=me) if me is not None else Q(pk__in=[])
+    if role == Role.SUPERVISOR:
+        return Q(employee__supervisor=me) if me is not None else Q(pk__in=[])
+    if not is_hr(user):
+        return Q(pk__in=[])
+    if me is None:
+        return Q()
+    return ~Q(employee=me) & ~Q(employee__supervisor=me)
+
+
+class Parties(NamedTuple):
+    """A sheet's parties as user ids (None: no supervisor, or one without a login)."""
+
+    employee_user_id: int | None
+    supervisor_user_id: int | None
+
+
+def role_holder_ids(parties: Parties, role: Role, hr_user_ids: list[int]) -> list[int]:
+    """The same rule as user ids: who holds `role` on a sheet with these parties, given the
+    active HR members (notifications and reminders address many sheets at once)."""
+    if role == Role.EMPLOYEE:
+        return [parties.employee_user_id] if parties.employee_user_id else []
+    if role == Role.SUPERVISOR:
+        return [parties.supervisor_user_id] if parties.supervisor_user_id else []
+    return [pk for pk in hr_user_ids if pk not in set(parties)]
 
 
 def require_may_start(user, employee) -> None:

@@ -20,7 +20,7 @@ from cryptography.fernet import Fernet
 from django.contrib.auth.models import Group
 
 from goalsapp import crypto
-from goalsapp.selectors import HR_GROUP
+from goalsapp.access import HR_GROUP
 from tests import workflow_helpers
 from tests.factories import (
     EmployeeFactory,
@@ -169,3 +169,12 @@ def sheet(employee, period):
 def advance(hr):
     """workflow_helpers.advance, with an HR member (hana) on hand to review and sign."""
     return workflow_helpers.advance
+
+
+@pytest.fixture
+def postgresql_only(db):
+    """For tests of row locks and races: a missing PostgreSQL is a failure, never a skip."""
+    from django.db import connection
+
+    assert connection.vendor == "postgresql", (
+        "These tests need PostgreSQL: set DATABASE_URL (scripts/test.sh does).")

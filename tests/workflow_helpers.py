@@ -3,8 +3,8 @@ for any test that needs a sheet further along: service, view and browser tests a
 
 from django.contrib.auth import get_user_model
 
+from goalsapp.access import HR_GROUP
 from goalsapp.models import GoalSheet, SheetState
-from goalsapp.selectors import HR_GROUP
 from reviews import services
 from reviews.models import GoalAnswer, SmartCheck
 

@@ -1,1 +1,2 @@
-"""Pages of goalsapp: progress on signed goals, the CSV bulk load, and the dashboards."""
+"""Pages of goalsapp: progress on signed goals, the CSV bulk load, the dashboards, and keeping
+goal sets."""

@@ -1,4 +1,5 @@
-"""What every goalsapp page shares: the 403 page with a reason, and CSV exports of a table."""
+"""What every page shares: the 403 page with a reason (for both apps), and CSV exports of a
+table."""
 
 import csv
 
@@ -7,6 +8,7 @@ from django.shortcuts import render
 
 
 def forbidden(request, reason: str):
+    """The one 403 page: the sentence says why, nothing else about the object is shown."""
     return render(request, "forbidden.html", {"reason": reason}, status=403)
 
 

@@ -11,14 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .. import dashboards
-from ..attainment import ATTAINMENT_RULE, STATUS_RULE, Status
-from ..selectors import (
+from ..access import (
     dashboard_scope,
     employee_of,
     get_employee_for_user,
-    is_supervisor,
-    sees_everything,
+    may_see_department,
+    may_see_team,
 )
+from ..attainment import ATTAINMENT_RULE, STATUS_RULE, Status
 from .common import csv_response, forbidden, wants_csv
 
 STATUS_COLOURS = {Status.ACHIEVED: "#198754", Status.ON_TRACK: "#0d6efd",
@@ -130,7 +130,7 @@ def _group_csv(file_name: str, first: str, rows):
 
 @login_required
 def team_dashboard(request):
-    if not is_supervisor(request.user):
+    if not may_see_team(request.user):
         return forbidden(request, "The team dashboard is for supervisors: you have no direct "
                                   "reports.")
     me = employee_of(request.user)
@@ -154,7 +154,7 @@ def team_dashboard(request):
 
 @login_required
 def department_dashboard(request):
-    if not (sees_everything(request.user) or is_supervisor(request.user)):
+    if not may_see_department(request.user):
         return forbidden(request, "Department dashboards are for Human Resources and managers "
                                   "of a team.")
     today = timezone.localdate()

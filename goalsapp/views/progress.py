@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import services
+from ..access import get_sheet_for_user, may_enter_progress, may_import_progress
 from ..dashboards import person_board
 from ..forms import ProgressEntryForm, ProgressUploadForm
-from ..models import ProgressImport, SheetState
+from ..models import ProgressImport
 from ..progress_csv import COLUMNS, CsvProblem, template_csv
-from ..selectors import get_sheet_for_user, may_enter_progress, may_import_progress
 from .common import forbidden
 
 NOT_AN_IMPORTER = ("Bulk loads are for Human Resources, administrators and supervisors (for "
@@ -22,7 +22,7 @@ NOT_AN_IMPORTER = ("Bulk loads are for Human Resources, administrators and super
 @login_required
 def sheet_progress(request, pk):
     sheet = get_sheet_for_user(request.user, pk)
-    if sheet.state != SheetState.SIGNED:
+    if not sheet.is_signed:
         messages.info(request, "Progress is recorded once the sheet is signed by everyone.")
         return redirect("sheet_detail", pk=sheet.pk)
     today = timezone.localdate()

@@ -3,9 +3,10 @@ action for those without a stored file; export jobs, read-only."""
 
 from django.contrib import admin, messages
 
-from ..models import ExportJob, SheetArchive
-from ..workflow import WorkflowError
+from reviews.workflow import WorkflowError
+
 from . import services
+from .models import ExportJob, SheetArchive
 
 
 @admin.register(SheetArchive)

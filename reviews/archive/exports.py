@@ -23,11 +23,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from goalsapp.models import Employee, GoalSheet, ReviewPeriod, SheetState
-from goalsapp.selectors import may_export_archives, sheets_visible_to
+from goalsapp.access import may_export_archives, sheets_visible_to
+from goalsapp.models import Employee, GoalSheet, ReviewPeriod
+from reviews.models import Signature
+from reviews.workflow import ActionForbidden
 
-from ..models import ExportJob, SheetArchive, Signature
-from ..workflow import ActionForbidden
+from .models import ExportJob, SheetArchive
 
 log = logging.getLogger(__name__)
 CHUNK = 256 * 1024
@@ -63,8 +64,7 @@ class ExportFilters:
 
 def signed_sheets(user, filters: ExportFilters) -> QuerySet[GoalSheet]:
     """The signed sheets an export for `user` covers: visible to them, matching the filters."""
-    sheets = sheets_visible_to(user).filter(period_id=filters.period_id,
-                                            state=SheetState.SIGNED)
+    sheets = sheets_visible_to(user).signed().filter(period_id=filters.period_id)
     if filters.territory:
         sheets = sheets.filter(employee__territory=filters.territory)
     if filters.title:
@@ -213,7 +213,7 @@ def stream_limit() -> int:
 def export_job_create(*, actor, filters: ExportFilters) -> ExportJob:
     """Records a large export and queues its job once the record has committed."""
     _require_may_export(actor)
-    from ..tasks import run_export_job
+    from .tasks import run_export_job
 
     with transaction.atomic():
         job = ExportJob.objects.create(created_by=actor, filters=asdict(filters),

@@ -4,8 +4,8 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 
-from goalsapp.models import Employee, ReviewPeriod, SheetState
-from goalsapp.selectors import employees_visible_to, sheets_visible_to
+from goalsapp.access import employees_visible_to, sheets_visible_to
+from goalsapp.models import Employee, ReviewPeriod
 
 from .exports import ExportFilters
 
@@ -43,7 +43,7 @@ class ExportForm(forms.Form):
             people.order_by("territory").values_list("territory", flat=True).distinct(),
             "Every territory")
         self.fields["title"].choices = _choices(
-            sheets_visible_to(user).filter(state=SheetState.SIGNED).order_by("title")
+            sheets_visible_to(user).signed().order_by("title")
             .values_list("title", flat=True).distinct(), "Every title")
         self.fields["supervisor"].queryset = people.filter(reports__isnull=False).distinct()
         self.helper = _no_tag_helper()

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
 
-from goalsapp.models import GoalSheet, SheetState
+from goalsapp.models import GoalSheet
 
-from ..models import SheetArchive
+from .models import SheetArchive
 
 CHUNK = 1024 * 1024
 
@@ -71,7 +71,7 @@ def archive_checks() -> Iterator[ArchiveCheck]:
         else:
             yield ArchiveCheck(archive.pk, archive.sheet_id, "", "not stored",
                                f"the record is {archive.status}, no PDF was stored yet")
-    unrecorded = (GoalSheet.objects.filter(state=SheetState.SIGNED, archive__isnull=True)
+    unrecorded = (GoalSheet.objects.signed().filter(archive__isnull=True)
                   .order_by("pk").values_list("pk", flat=True))
     for sheet_id in unrecorded.iterator():
         yield ArchiveCheck(None, sheet_id, "", "not stored",

@@ -14,9 +14,8 @@ from django.utils import timezone
 
 from goalsapp.models import GoalSheet
 from goalsapp.seeds import form_acknowledgement
-
-from ..canonical import content_hash, sheet_canonical
-from ..selectors import sheet_view
+from reviews.canonical import content_hash, sheet_canonical
+from reviews.selectors import sheet_view
 
 PDF_VARIANT = "pdf/a-3u"
 ATTACHMENT_NAME = "goal-sheet.json"

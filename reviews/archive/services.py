@@ -17,11 +17,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from goalsapp.models import GoalSheet, SheetState
-from goalsapp.selectors import sheets_visible_to
+from goalsapp.access import may_retry_archive, sheets_visible_to
+from goalsapp.models import GoalSheet
+from reviews.workflow import ActionForbidden, WorkflowError
 
-from ..models import SheetArchive
-from ..workflow import ActionForbidden, WorkflowError
+from .models import SheetArchive
 from .pdf import render_sheet_pdf
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def archive_create(sheet_id: int) -> SheetArchive:
     A rendering failure is recorded on the archive (status failed, the error), never raised:
     the sheet stays signed and an admin can retry."""
     sheet = GoalSheet.objects.select_related("period", "employee").get(pk=sheet_id)
-    if sheet.state != SheetState.SIGNED:
+    if not sheet.is_signed:
         raise WorkflowError("Only a signed sheet is archived.")
     archive = archive_get_or_create(sheet.pk)
     if not _claim(archive.pk):
@@ -87,7 +87,7 @@ def _store(archive: SheetArchive, sheet: GoalSheet, pdf: bytes) -> SheetArchive:
 
 def archive_retry(*, archive_id: int, actor) -> SheetArchive:
     """An admin asks for another rendering of an archive that has no stored file yet."""
-    if not actor.is_staff:
+    if not may_retry_archive(actor):
         raise ActionForbidden("Only an administrator may retry the rendering of an archive.")
     with transaction.atomic():
         archive = SheetArchive.objects.select_for_update().get(pk=archive_id)
@@ -106,7 +106,7 @@ def archive_retry(*, archive_id: int, actor) -> SheetArchive:
 
 def queue_render(sheet_id: int) -> None:
     """Queues the rendering; if the broker cannot take it, the record says so for an admin."""
-    from ..tasks import render_archive
+    from .tasks import render_archive
 
     try:
         render_archive.delay(sheet_id)
@@ -121,7 +121,7 @@ def queue_render(sheet_id: int) -> None:
 def on_sheet_transitioned(sender, sheet, event, **kwargs) -> None:
     """After HR's signature has committed: an archive record, and its rendering queued.
     Never raises: other receivers of the signal (e-mail) must still run."""
-    if event.to_state != SheetState.SIGNED:
+    if not sheet.is_signed:
         return
     try:
         archive_get_or_create(sheet.pk)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ..views import archive
+from . import views as archive
 
 urlpatterns = [
     path("sheets/<int:pk>/pdf/", archive.sheet_pdf, name="sheet_pdf"),

@@ -29,6 +29,7 @@ class NotificationSettings(models.Model):
         help_text="The supervisor's own supervisor and HR are told once. 1 to 365.")
 
     class Meta:
+        db_table = "reviews_notificationsettings"  # made before notifications were an app
         verbose_name = verbose_name_plural = "reminder settings"
 
     def __str__(self):
@@ -50,6 +51,9 @@ class NotificationPreference(models.Model):
                                 related_name="notification_preference")
     daily_digest = models.BooleanField(
         default=False, help_text="Collect reminders into one e-mail a day.")
+
+    class Meta:
+        db_table = "reviews_notificationpreference"
 
     def __str__(self):
         return f"{self.user}: {'daily digest' if self.daily_digest else 'single e-mails'}"
@@ -103,6 +107,7 @@ class Notification(models.Model):
     email_error = models.TextField(blank=True)
 
     class Meta:
+        db_table = "reviews_notification"
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -138,6 +143,7 @@ class DigestDelivery(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "reviews_digestdelivery"
         verbose_name_plural = "digest deliveries"
         constraints = [models.UniqueConstraint(fields=["recipient", "day"],
                                                name="one_digest_per_day")]

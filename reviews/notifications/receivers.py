@@ -4,7 +4,8 @@ import logging
 
 from django.dispatch import receiver
 
-from ..signals import sheet_transitioned
+from reviews.signals import sheet_transitioned
+
 from .services import notifications_create_for_event
 
 logger = logging.getLogger(__name__)

@@ -1,18 +1,12 @@
 """Who must act next on a sheet, read from the workflow table, and who hears of a stuck sheet.
 
-These mirror workflow.roles_of in bulk: the supervisor while drafting and signing, the employee
-while answering and signing, and every member of the HR group during HR review except one who
-is a party to the sheet (its employee or supervisor), as an HR member never reviews those.
-"""
+Whoever holds the role NEXT_ACTOR names is told: workflow.role_holder_ids, the user-id form of
+the one rule of who holds which role (beside roles_of in reviews/workflow.py)."""
 
 from typing import NamedTuple
 
-from django.contrib.auth import get_user_model
-
 from goalsapp.models import GoalSheet
-from goalsapp.selectors import HR_GROUP
-
-from ..workflow import NEXT_ACTOR, ROLE_NAMES, Role
+from reviews.workflow import NEXT_ACTOR, ROLE_NAMES, Parties, Role, role_holder_ids
 
 # What each sheet row of the sweep carries: enough to address and word every notice.
 SHEET_VALUES = (
@@ -47,30 +41,22 @@ class SheetRow(NamedTuple):
                    else None)
 
 
-def hr_user_ids() -> list[int]:
-    """Active members of the HR group, in one query."""
-    return list(get_user_model().objects.filter(groups__name=HR_GROUP, is_active=True)
-                .order_by("pk").values_list("pk", flat=True))
+def parties_of(row: SheetRow) -> Parties:
+    return Parties(row.employee_user_id, row.supervisor_user_id)
 
 
 def next_actors(row: SheetRow, hr_ids: list[int]) -> list[int]:
     """User ids of whoever the sheet now waits on (NEXT_ACTOR), none once it is signed."""
     role = NEXT_ACTOR[row.state]  # a StrEnum key: the plain string finds it
-    if role == Role.SUPERVISOR:
-        return [row.supervisor_user_id] if row.supervisor_user_id else []
-    if role == Role.EMPLOYEE:
-        return [row.employee_user_id]
-    if role == Role.HR:
-        parties = {row.employee_user_id, row.supervisor_user_id}
-        return [pk for pk in hr_ids if pk not in parties]
-    return []
+    return role_holder_ids(parties_of(row), role, hr_ids) if role else []
 
 
 def escalation_recipients(row: SheetRow, hr_ids: list[int]) -> list[int]:
-    """The supervisor's own supervisor and HR (not a party to the sheet), each once."""
-    parties = {row.employee_user_id, row.supervisor_user_id}
-    candidates = [row.manager_user_id, *hr_ids]
-    return list(dict.fromkeys(pk for pk in candidates if pk and pk not in parties))
+    """The supervisor's own supervisor and HR (those who hold the HR role on the sheet: never
+    a party to it), each once."""
+    candidates = [row.manager_user_id, *role_holder_ids(parties_of(row), Role.HR, hr_ids)]
+    return list(dict.fromkeys(pk for pk in candidates
+                              if pk and pk not in set(parties_of(row))))
 
 
 def waiting_on_whom(row: SheetRow) -> str:

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from goalsapp.selectors import sheets_visible_to
+from goalsapp.access import sheets_visible_to
 
 from .models import Notification, NotificationPreference
 

@@ -5,11 +5,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from goalsapp.access import hr_user_ids
 from goalsapp.models import GoalSheet
 
 from .models import Notification, NotificationPreference
 from .queueing import enqueue
-from .recipients import SheetRow, hr_user_ids, next_actors
+from .recipients import SheetRow, next_actors
 from .wording import message
 
 
@@ -38,7 +39,7 @@ def notifications_create_for_event(*, sheet: GoalSheet, event) -> int:
 
 def _queue_delivery(event_id: int):
     def queue():
-        from reviews.tasks import deliver_notifications  # tasks import services, not back
+        from .tasks import deliver_notifications  # tasks import services, not back
 
         enqueue(deliver_notifications, event_id=event_id)
     return queue

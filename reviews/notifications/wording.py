@@ -4,8 +4,8 @@ from datetime import date
 from functools import lru_cache
 
 from goalsapp.models import SheetState
+from reviews.workflow import FIRST_STEP
 
-from ..workflow import FIRST_STEP
 from .models import Notification
 from .recipients import SheetRow, waiting_on_whom
 

@@ -1,16 +1,39 @@
-"""Helpers every workflow view shares: the 403 page with a reason, and the sheet page context."""
+"""What every workflow page shares: the answer to "may I take this step now?" as a response,
+and the sheet page's context. The 403 page itself is goalsapp.views.common.forbidden."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
 
 from goalsapp.seeds import form_acknowledgement
-from goalsapp.selectors import is_hr
+from goalsapp.views.common import forbidden
 
+from ..panels import sheet_panels
 from ..selectors import sheet_view
-from ..workflow import NEXT_ACTOR, ROLE_NAMES, actions_for, roles_of
+from ..workflow import (
+    NEXT_ACTOR,
+    ROLE_NAMES,
+    ActionForbidden,
+    WorkflowError,
+    actions_for,
+    require,
+    roles_of,
+)
 
 
-def forbidden(request, reason: str):
-    return render(request, "forbidden.html", {"reason": reason}, status=403)
+def refusal(request, sheet, action):
+    """None if the user may take `action` now; otherwise the response that says why not."""
+    try:
+        require(request.user, sheet, action)
+    except ActionForbidden as error:
+        return forbidden(request, str(error))
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        if request.htmx:  # a row form must not swap a whole page into itself
+            return HttpResponseClientRedirect(reverse("sheet_detail", args=[sheet.pk]))
+        return redirect("sheet_detail", pk=sheet.pk)
+    return None
 
 
 def sheet_context(request, sheet, view=None, **extra) -> dict:
@@ -25,7 +48,7 @@ def sheet_context(request, sheet, view=None, **extra) -> dict:
         "steps": [a for a in actions if not a.is_transition],
         "my_roles": roles_of(request.user, sheet),
         "waiting_on": ROLE_NAMES[next_role] if next_role else None,
-        "show_full_ssn": is_hr(request.user),
         "acknowledgement": form_acknowledgement(),
+        "sheet_panels": sheet_panels(),
         **extra,
     }

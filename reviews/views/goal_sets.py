@@ -1,67 +1,24 @@
-"""Goal sets: list, create and edit them, and apply one to many employees (preview, then one
-action). Who sees a set is goalsapp.selectors.goal_sets_visible_to; who gets goals is decided per
-employee by reviews.bulk_assign through the workflow's require_may_start."""
+"""Applying a goal set to many employees: a preview of who gets what, then one action. Keeping
+the sets is goalsapp's (goalsapp.views.goal_sets); who gets goals is decided per employee by
+reviews.bulk_assign through the workflow's own checks."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
-from goalsapp import services as goal_services
-from goalsapp.models import GoalSet
-from goalsapp.selectors import (
-    employees_for_audience,
-    goal_sets_visible_to,
-    may_keep_goal_sets,
-)
+from goalsapp.access import get_goal_set_for_user, may_keep_goal_sets
+from goalsapp.selectors import employees_for_audience
+from goalsapp.views.common import forbidden
+from goalsapp.views.goal_sets import NOT_ALLOWED
 
 from .. import bulk_assign
-from ..library_forms import GoalSetApplyForm, GoalSetForm, GoalSetItemFormSet
+from ..library_forms import GoalSetApplyForm
 from ..workflow import WorkflowError
-from .common import forbidden
-
-NOT_ALLOWED = "Goal sets are kept by supervisors and Human Resources."
-
-
-def _goal_set_for(user, set_id) -> GoalSet:
-    goal_set = goal_sets_visible_to(user).filter(pk=set_id).first()
-    if goal_set is None:
-        raise Http404("No such goal set.")
-    return goal_set
-
-
-@login_required
-def goal_set_list(request):
-    if not may_keep_goal_sets(request.user):
-        return forbidden(request, NOT_ALLOWED)
-    sets = goal_sets_visible_to(request.user).prefetch_related("items")
-    return render(request, "reviews/goal_sets/list.html", {"goal_sets": sets})
-
-
-@login_required
-def goal_set_edit(request, set_id=None):
-    if not may_keep_goal_sets(request.user):
-        return forbidden(request, NOT_ALLOWED)
-    goal_set = _goal_set_for(request.user, set_id) if set_id else GoalSet()
-    form = GoalSetForm(request.POST or None, instance=goal_set)
-    formset = GoalSetItemFormSet(request.POST or None, instance=goal_set, prefix="items")
-    if request.method == "POST":
-        if form.is_valid() and formset.is_valid():
-            kept = [f.instance for f in formset.forms
-                    if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-            removed = [f.instance for f in formset.deleted_forms]
-            saved = goal_services.goal_set_save(actor=request.user, goal_set=form.instance,
-                                                items=kept, removed=removed)
-            messages.success(request, f"Goal set “{saved.name}” saved.")
-            return redirect("goal_set_apply", set_id=saved.pk)
-        messages.error(request, "Nothing was saved: correct the fields marked below.")
-    return render(request, "reviews/goal_sets/edit.html", {
-        "goal_set": goal_set, "form": form, "formset": formset})
 
 
 @login_required
 def goal_set_apply(request, set_id):
-    goal_set = _goal_set_for(request.user, set_id)
+    goal_set = get_goal_set_for_user(request.user, set_id)
     if not may_keep_goal_sets(request.user):
         return forbidden(request, NOT_ALLOWED)
     form = GoalSetApplyForm(request.POST or None, user=request.user)

@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
+from goalsapp.access import get_sheet_for_user
 from goalsapp.models import JobTitle
-from goalsapp.selectors import get_sheet_for_user, library_search, title_competencies
+from goalsapp.selectors import library_search, title_competencies
 
+from ..editor_hints import competency_names, row_hints
 from ..library_forms import LibrarySearchForm
-from .hints import competency_names, row_hints
-from .steps import GOALS_PREFIX, _refusal
+from .common import refusal
+from .steps import GOALS_PREFIX
 
 RESULTS_SHOWN = 25
 ROW_PREFIX = re.compile(rf"^{GOALS_PREFIX}-\d{{1,2}}$")
@@ -22,8 +24,8 @@ ROW_PREFIX = re.compile(rf"^{GOALS_PREFIX}-\d{{1,2}}$")
 def library_panel(request, pk):
     """Library entries matching the search; the title filter defaults to the employee's."""
     sheet = get_sheet_for_user(request.user, pk)
-    if refusal := _refusal(request, sheet, "edit_goals"):
-        return refusal
+    if refused := refusal(request, sheet, "edit_goals"):
+        return refused
     data = request.GET.copy()
     if "library-title" not in data:
         # The employee's title when the library holds entries for it; otherwise every entry,
@@ -50,8 +52,8 @@ def goal_hints(request, pk):
     from ..forms import GoalForm
 
     sheet = get_sheet_for_user(request.user, pk)
-    if refusal := _refusal(request, sheet, "edit_goals"):
-        return refusal
+    if refused := refusal(request, sheet, "edit_goals"):
+        return refused
     prefix = request.GET.get("row", f"{GOALS_PREFIX}-0")
     if not ROW_PREFIX.match(prefix):
         raise Http404("No such goal row.")

@@ -9,13 +9,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from goalsapp.access import employee_of, may_see_hr_queue, may_see_team
 from goalsapp.models import ReviewPeriod, SheetState
-from goalsapp.selectors import employee_of, is_hr, is_supervisor
+from goalsapp.views.common import forbidden
 
 from .. import selectors, services
 from ..forms import StartSheetForm
 from ..workflow import FIRST_STEP, ActionForbidden, WorkflowError
-from .common import forbidden
 
 SHEETS_PER_PAGE = 50
 
@@ -60,7 +60,7 @@ NOT_A_SUPERVISOR = "This page is for supervisors: you have no direct reports."
 
 @login_required
 def team(request):
-    if not is_supervisor(request.user):
+    if not may_see_team(request.user):
         return forbidden(request, NOT_A_SUPERVISOR)
     return _team_page(request, StartSheetForm(user=request.user))
 
@@ -68,7 +68,7 @@ def team(request):
 @login_required
 @require_POST
 def sheet_start(request):
-    if not is_supervisor(request.user):
+    if not may_see_team(request.user):
         return forbidden(request, NOT_A_SUPERVISOR)
     form = StartSheetForm(request.POST, user=request.user)
     if form.is_valid():
@@ -88,6 +88,6 @@ def sheet_start(request):
 
 @login_required
 def hr_queue(request):
-    if not is_hr(request.user):
+    if not may_see_hr_queue(request.user):
         return forbidden(request, "The HR review queue is for members of Human Resources.")
     return render(request, "reviews/hr_queue.html", {"sheets": selectors.hr_queue(request.user)})

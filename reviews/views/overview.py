@@ -7,12 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from goalsapp.access import may_see_workflow_overview
 from goalsapp.models import ReviewPeriod, SheetState
-from goalsapp.selectors import sees_everything
-from goalsapp.views.common import csv_response, wants_csv
+from goalsapp.views.common import csv_response, forbidden, wants_csv
 
 from .. import selectors
-from .common import forbidden
 
 STATE_COLOURS = {"drafting": "#6c757d", "employee_review": "#0d6efd",
                  "supervisor_signature": "#6f42c1", "employee_signature": "#a370f7",
@@ -21,7 +20,7 @@ STATE_COLOURS = {"drafting": "#6c757d", "employee_review": "#0d6efd",
 
 @login_required
 def workflow_overview(request):
-    if not sees_everything(request.user):
+    if not may_see_workflow_overview(request.user):
         return forbidden(request, "The workflow overview is for Human Resources.")
     today = timezone.localdate()
     period_id = request.GET.get("period", "")

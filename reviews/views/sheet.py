@@ -5,12 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from goalsapp.selectors import get_sheet_for_user
+from goalsapp.access import get_sheet_for_user
+from goalsapp.views.common import forbidden
 
 from .. import services
 from ..forms import ConfirmForm, EmployeeSignForm, ReturnForm, SignForm
 from ..workflow import ActionForbidden, StaleVersion, WorkflowError, require
-from .common import forbidden, sheet_context
+from .common import sheet_context
 
 
 @login_required

@@ -8,14 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
+from goalsapp.access import get_sheet_for_user
 from goalsapp.models import Competency, Goal, GoalTemplate, JobTitle
-from goalsapp.selectors import get_sheet_for_user, smart_hints, title_competencies
+from goalsapp.selectors import smart_hints, title_competencies
+from goalsapp.views.common import forbidden
 
 from .. import services
+from ..editor_hints import attach_hints
 from ..forms import (
     SMART_LABELS,
     AnswerForm,
@@ -27,25 +28,10 @@ from ..forms import (
     goal_initial,
 )
 from ..selectors import flagged_answers, sheet_view
-from ..workflow import ActionForbidden, StaleVersion, WorkflowError, require
-from .common import forbidden, sheet_context
-from .hints import attach_hints
+from ..workflow import ActionForbidden, StaleVersion, WorkflowError
+from .common import refusal, sheet_context
 
 GOALS_PREFIX = "goals"
-
-
-def _refusal(request, sheet, action):
-    """None if the user may take `action` now; otherwise the response that says why not."""
-    try:
-        require(request.user, sheet, action)
-    except ActionForbidden as error:
-        return forbidden(request, str(error))
-    except WorkflowError as error:
-        messages.error(request, str(error))
-        if request.htmx:  # a row form must not swap a whole page into itself
-            return HttpResponseClientRedirect(reverse("sheet_detail", args=[sheet.pk]))
-        return redirect("sheet_detail", pk=sheet.pk)
-    return None
 
 
 # The goal editor --------------------------------------------------------------------------------
@@ -53,8 +39,8 @@ def _refusal(request, sheet, action):
 @login_required
 def sheet_edit(request, pk):
     sheet = get_sheet_for_user(request.user, pk)
-    if refusal := _refusal(request, sheet, "edit_goals"):
-        return refusal
+    if refused := refusal(request, sheet, "edit_goals"):
+        return refused
     flagged = flagged_answers(sheet)
     formset_kwargs = {"prefix": GOALS_PREFIX, "period": sheet.period, "flagged": flagged}
     if request.method == "POST":
@@ -112,8 +98,8 @@ def goal_row(request, pk):
     """A goal row for the editor (htmx), numbered after the rows already on the page: empty,
     or prefilled from the library entry named by `template`."""
     sheet = get_sheet_for_user(request.user, pk)
-    if refusal := _refusal(request, sheet, "edit_goals"):
-        return refusal
+    if refused := refusal(request, sheet, "edit_goals"):
+        return refused
     try:
         index = max(0, min(int(request.GET.get(f"{GOALS_PREFIX}-TOTAL_FORMS", "0")), 99))
     except ValueError:
@@ -134,8 +120,8 @@ def goal_row(request, pk):
 @login_required
 def sheet_summary(request, pk):
     sheet = get_sheet_for_user(request.user, pk)
-    if refusal := _refusal(request, sheet, "edit_summary"):
-        return refusal
+    if refused := refusal(request, sheet, "edit_summary"):
+        return refused
     form = SummaryForm(request.POST or None, instance=sheet,
                        initial={"version": sheet.version})
     if request.method == "POST" and form.is_valid():
@@ -180,8 +166,8 @@ class GoalRowStep:
 def _goal_rows_page(request, pk, step: GoalRowStep):
     """The step's page: the sheet's header and one form per goal."""
     sheet = get_sheet_for_user(request.user, pk)
-    if refusal := _refusal(request, sheet, step.action):
-        return refusal
+    if refused := refusal(request, sheet, step.action):
+        return refused
     view = sheet_view(sheet)
     rows = [(goal_view, step.make_form(goal_view)) for goal_view in view.goals]
     return render(request, step.page_template, sheet_context(
@@ -193,8 +179,8 @@ def _goal_row_post(request, pk, goal_id, step: GoalRowStep):
     a redirect to the step's page with a message."""
     sheet = get_sheet_for_user(request.user, pk)
     goal = get_object_or_404(sheet.goals, pk=goal_id)
-    if refusal := _refusal(request, sheet, step.action):
-        return refusal
+    if refused := refusal(request, sheet, step.action):
+        return refused
 
     def current_view():
         return next(v for v in sheet_view(sheet).goals if v.goal.pk == goal.pk)

@@ -34,7 +34,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 15_000
 
 expect.set_options(timeout=TIMEOUT_MS)

@@ -13,9 +13,8 @@ from playwright.sync_api import expect
 
 from goalsapp.models import SheetState
 from reviews import services
+from tests.browser.helpers import PHONE
 from tests.workflow_helpers import ALL_PASS, advance
-
-from .conftest import PHONE
 
 pytestmark = [
     pytest.mark.browser,

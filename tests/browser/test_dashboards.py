@@ -8,10 +8,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests.browser.helpers import PHONE
 from tests.factories import ReviewPeriodFactory
 from tests.progress_helpers import record, signed_sheet
-
-from .conftest import PHONE
 
 pytestmark = [
     pytest.mark.browser,

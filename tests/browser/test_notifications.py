@@ -4,8 +4,7 @@ count beside the menu button, opens the notice and lands on her sheet; the count
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE
-from tests.browser.test_sheet_workflow import state_badge
+from tests.browser.helpers import PHONE, state_badge
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.django_db(transaction=True, serialized_rollback=True)]

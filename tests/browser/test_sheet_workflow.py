@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .conftest import PHONE
+from tests.browser.helpers import PHONE, sign, state_badge
 
 pytestmark = [
     pytest.mark.browser,
@@ -61,10 +61,6 @@ ACKNOWLEDGEMENT = (
 
 
 # What a user looks at ---------------------------------------------------------------------------
-
-def state_badge(page: Page) -> Locator:
-    return page.get_by_role("region", name="Employee performance goals").locator(".badge")
-
 
 def alert(page: Page) -> Locator:
     return page.get_by_role("alert")
@@ -124,11 +120,6 @@ def answer(page: Page, goal: dict, choice: str, comment: str = "") -> None:
     row.get_by_role("button", name="Save answer").click()
     expect(row.get_by_role("status")).to_have_text("Saved.")
     expect(row.get_by_label(choice, exact=True)).to_be_checked()
-
-
-def sign(page: Page, action: str, name: str) -> None:
-    page.get_by_label("Type your full name to sign").fill(name)
-    page.get_by_role("button", name=action).click()
 
 
 # The whole workflow ------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
+from tests.archive import archive_helpers
 from tests.deploy import processes as proc
-from tests.reviews import archive_helpers
 
 pytestmark = [pytest.mark.deploy,
               pytest.mark.django_db(transaction=True, serialized_rollback=True)]

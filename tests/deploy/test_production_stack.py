@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from goalsapp.models import SheetState
 from reviews import services
-from reviews.models import SheetArchive
+from reviews.archive.models import SheetArchive
 from tests.deploy import processes as proc
 from tests.workflow_helpers import ALL_PASS
 
@@ -75,7 +75,7 @@ def test_gunicorn_worker_and_beat_serve_sign_and_archive_as_documented(sheet_for
             status, headers, pdf = browser.get(f"/sheets/{sheet.pk}/pdf/")
             assert status == 200 and headers["content-type"] == "application/pdf"
             assert pdf.startswith(b"%PDF") and hashlib.sha256(pdf).hexdigest() == archive.sha256
-            assert "reviews.render_archive" in worker_log.read_text()
+            assert "archive.render_archive" in worker_log.read_text()
 
             # A refused request: one line in the log, no traceback.
             status, _, _ = browser.post("/accounts/logout/", {})

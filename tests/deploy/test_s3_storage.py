@@ -15,9 +15,9 @@ from django.core.management.base import CommandError
 
 from reviews.archive import exports
 from reviews.archive.exports import ExportFilters
-from reviews.models import ExportJob
+from reviews.archive.models import ExportJob
+from tests.archive import archive_helpers
 from tests.deploy import processes as proc
-from tests.reviews import archive_helpers
 
 pytestmark = pytest.mark.deploy
 

@@ -27,20 +27,17 @@ from goalsapp.models import (
 )
 from reviews import services
 from reviews.archive.exports import ExportFilters, export_job_create
+from reviews.archive.models import ExportJob, SheetArchive
 from reviews.archive.services import archive_get_or_create
-from reviews.models import (
+from reviews.models import GoalAnswer, ReviewEvent, Signature, SmartCheck
+from reviews.notifications.models import (
     DigestDelivery,
-    ExportJob,
-    GoalAnswer,
     Notification,
     NotificationPreference,
     NotificationSettings,
-    ReviewEvent,
-    SheetArchive,
-    Signature,
-    SmartCheck,
 )
-from reviews.reminders import reminders_sweep
+from reviews.notifications.reminders import reminders_sweep
+from tests.admin_helpers import employee_post
 from tests.factories import GoalFactory, GoalSheetFactory, ReviewPeriodFactory
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +119,7 @@ def data(sheet, advance, period, other_employee, other_supervisor, admin):
     services.sheet_submit_answers(sheet_id=draft.pk, actor=other_employee.user,
                                   version=GoalSheet.objects.get(pk=draft.pk).version)
     draft = GoalSheet.objects.get(pk=draft.pk)
-    assert draft.state == SheetState.DRAFTING and not draft.is_locked
+    assert draft.state == SheetState.DRAFTING and not draft.is_signed
     # Oliver's draft a day overdue: Otto, who chose the daily digest, is reminded.
     NotificationPreference.objects.create(user=other_supervisor.user, daily_digest=True)
     reminders_sweep(today=period.goals_due + datetime.timedelta(days=1))
@@ -246,24 +243,6 @@ def test_a_non_staff_user_is_sent_to_the_admin_login(client, data, employee):
 
 
 # Employees and SSNs ------------------------------------------------------------------------------
-
-
-def employee_post(employee: Employee, **changes) -> dict:
-    values = {
-        "user": employee.user_id,
-        "employee_number": employee.employee_number,
-        "full_name": employee.full_name,
-        "title": employee.title,
-        "territory": employee.territory,
-        "work_location": employee.work_location,
-        "performance_tier": employee.performance_tier,
-        "supervisor": employee.supervisor_id or "",
-        "is_active": "on" if employee.is_active else "",
-        "ssn": "",
-        "_save": "Save",
-    }
-    values.update(changes)
-    return values
 
 
 def assert_no_plaintext(page: str, employee: Employee) -> None:

@@ -197,8 +197,15 @@ def test_the_workflow_overview_counts_states_and_names_who_is_late(client, hr, e
 
 def test_entries_never_reach_a_person_outside_the_line(client, numbers, other_supervisor):
     client.force_login(other_supervisor.user)
-    for name in ("team_dashboard", "department_dashboard"):
-        page = client.get(reverse(name), {"scope": "line"}).content.decode()
+    team = client.get(reverse("team_dashboard"), {"scope": "line"})
+    department = client.get(reverse("department_dashboard"), {"scope": "line"})
+    # Otto sees his own line's numbers, and nothing of Emma's.
+    assert team.status_code == department.status_code == 200
+    assert [(row.label, row.percent) for row in team.context["rows"]] == [("Oliver Owens", "90 %")]
+    assert [(row.label, row.percent) for row in department.context["rows"]] == [
+        ("Midwest", "90 %")]
+    for response in (team, department):
+        page = response.content.decode()
         assert "Emma" not in page and "Northeast" not in page
 
 

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from goalsapp.models import Competency, Employee, GoalTemplate, JobTitle
+from tests.admin_helpers import employee_post
 from tests.factories import GoalFactory
-from tests.goalsapp.test_admin import employee_post
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from goalsapp import crypto, seeds
+from goalsapp.access import HR_GROUP
 from goalsapp.models import Competency, Employee, Goal, GoalSheet, SheetLocked, SheetState
-from goalsapp.selectors import HR_GROUP
 from tests.factories import GoalFactory, GoalSheetFactory
 
 pytestmark = pytest.mark.django_db

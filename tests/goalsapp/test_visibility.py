@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
-from goalsapp.selectors import employees_visible_to, get_sheet_for_user, sheets_visible_to
+from goalsapp.access import employees_visible_to, get_sheet_for_user, sheets_visible_to
 from tests.factories import GoalSheetFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

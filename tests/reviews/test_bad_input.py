@@ -11,7 +11,7 @@ from django.urls import reverse
 from goalsapp.models import Goal, GoalSheet, SheetState
 from reviews.models import GoalAnswer, Signature, SmartCheck
 from tests.factories import GoalFactory, GoalSheetFactory
-from tests.reviews.test_views import (
+from tests.page_helpers import (
     HTMX,
     alerts,
     complete_summary,

@@ -1,48 +1,18 @@
 """Two people acting on the same sheet at the same moment: one wins, the other is told, nothing
 is lost. Real threads, real connections, real row locks: PostgreSQL only."""
 
-import threading
 
 import pytest
-from django.db import connection
 
 from goalsapp.models import GoalSheet, SheetState
 from reviews import services
 from reviews.models import ReviewEvent, Signature
 from reviews.workflow import StaleVersion, WorkflowError
+from tests.concurrency_helpers import race
 
 # Threads see only committed rows; the flush afterwards must bring back migrated data.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(autouse=True)
-def _postgresql():
-    # A missing PostgreSQL is a failure, never a skip: SQLite has no row locks to test.
-    assert connection.vendor == "postgresql", (
-        "These tests need PostgreSQL: set DATABASE_URL (scripts/test.sh does).")
-
-
-def race(*calls):
-    """Runs the calls in threads released together; returns each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = call()
-        except Exception as exc:  # the outcome under test
-            outcomes[index] = exc
-        finally:
-            connection.close()  # each thread has its own connection; leave none open
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung on a lock"
-    return outcomes
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True),
+              pytest.mark.usefixtures("postgresql_only")]
 
 
 def test_two_simultaneous_supervisor_signatures_make_exactly_one(sheet, supervisor, advance):

@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from goalsapp import crypto
+from goalsapp.access import HR_GROUP
 from goalsapp.models import Employee, Goal, GoalSheet, ReviewPeriod, SheetState
 from goalsapp.seeds import responsibility_areas
-from goalsapp.selectors import HR_GROUP
 from reviews.models import GoalAnswer, ReviewEvent, Signature, SmartCheck
 from reviews.services import name_matches
 

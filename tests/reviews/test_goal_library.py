@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from goalsapp.models import Goal, GoalSheet, GoalTemplate, JobTitle, SheetState
 from reviews.models import SmartCheck
-from tests.reviews.test_views import (
+from tests.page_helpers import (
     HTMX,
     by_testid,
     editor,

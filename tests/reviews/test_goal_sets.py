@@ -13,7 +13,7 @@ from goalsapp.models import Goal, GoalSet, GoalSetItem, GoalSheet, GoalTemplate,
 from reviews import bulk_assign
 from reviews.models import ReviewEvent
 from tests.factories import EmployeeFactory, GoalFactory, GoalSheetFactory
-from tests.reviews.test_views import alerts, by_testid, field_error, login, texts
+from tests.page_helpers import alerts, by_testid, field_error, login, texts
 
 pytestmark = pytest.mark.django_db
 

@@ -6,22 +6,20 @@ visitors are sent to log in. Each sheet URL is tried with the sheet in the state
 is allowed, so a 403 is about the role, never the state.
 """
 
-import re
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from goalsapp.access import HR_GROUP
 from goalsapp.models import GoalSheet, SheetState
-from goalsapp.selectors import HR_GROUP
 from reviews import services
 from reviews import urls as review_urls
 from reviews.models import GoalAnswer, ReviewEvent, SmartCheck
 from reviews.workflow import TABLE
 from tests.factories import EmployeeFactory, GoalFactory, GoalSheetFactory, ReviewPeriodFactory
-from tests.reviews.test_notifications import NOTIFICATION_URLS  # their own matrix is there
-from tests.reviews.test_views import (
+from tests.page_helpers import (
     HTMX,
     alerts,
     by_testid,
@@ -32,36 +30,23 @@ from tests.reviews.test_views import (
     login,
     sheet_links,
 )
+from tests.permission_helpers import (
+    LOGIN,
+    NOTIFICATION_URLS,
+    PERSONAS,
+    page_without_csrf,
+    sign_in,
+)
 from tests.workflow_helpers import ALL_PASS, SUMMARY, typed_name_of
 
 pytestmark = pytest.mark.django_db
 
 S = SheetState
-PERSONAS = (
-    "anonymous",
-    "employee",
-    "supervisor",
-    "manager",
-    "other_supervisor",
-    "other_employee",
-    "hr",
-    "admin",
-)
 REASON = {  # the start of the 403 sentence, by the persona whose role may act
     "supervisor": "Only the employee's supervisor may",
     "employee": "Only the employee may",
     "hr": "Only Human Resources may",
 }
-LOGIN = reverse("login")
-
-
-def without_csrf(content: bytes) -> bytes:
-    """A page with its CSRF tokens blanked: they are masked afresh for every response."""
-    content = re.sub(rb'"X-CSRFToken": "[^"]*"', b'"X-CSRFToken": ""', content)
-    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]*"', b'name="csrfmiddlewaretoken"',
-                  content)
-
-
 @dataclass(frozen=True)
 class SheetUrl:
     """A URL about Emma's sheet, the state in which its action is allowed, and who may take it
@@ -131,11 +116,6 @@ def people(employee, supervisor, manager, other_supervisor, other_employee, hr, 
         "hr": hr,
         "admin": admin,
     }
-
-
-def sign_in(client, person) -> None:
-    if person is not None:
-        login(client, person)
 
 
 def user_of(person):
@@ -230,7 +210,7 @@ def test_sheet_url_permissions(client, people, sheet, advance, hr, url, persona)
         # Not in their line: the same answer as for a sheet that does not exist.
         missing = request_url(client, url, sheet.pk + 10_000, goal.pk + 10_000, data)
         assert response.status_code == missing.status_code == 404
-        assert without_csrf(response.content) == without_csrf(missing.content)
+        assert page_without_csrf(response.content) == page_without_csrf(missing.content)
         assert b"Emma" not in response.content and b"Ellis" not in response.content
         assert footprint(sheet) == before
     elif url.actor is None:

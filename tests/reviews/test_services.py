@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 
+from goalsapp.access import HR_GROUP
 from goalsapp.models import GoalSheet, SheetState
-from goalsapp.selectors import HR_GROUP
 from reviews import services
 from reviews.canonical import content_hash
 from reviews.models import GoalAnswer, ReviewEvent, Signature, SmartCheck
@@ -456,16 +456,15 @@ def test_the_employee_signs_and_the_sheet_goes_to_hr(sheet, employee, advance):
     assert signature.content_hash == supervisor_signature.content_hash
 
 
-def test_the_supervisor_reopens_for_changes_and_signatures_are_voided(sheet, supervisor, advance):
+def test_the_supervisor_reopens_for_changes_and_no_signature_stays_live(sheet, supervisor, hr,
+                                                                        advance):
+    # A legal path to a sheet with signatures in its past: both parties sign, HR returns it
+    # (voiding both), the goals go round again to the supervisor's signature.
+    advance(sheet, S.HR_REVIEW)
+    services.sheet_return_to_supervisor(
+        sheet_id=sheet.pk, actor=hr.user, version=fresh(sheet).version, note="Rework goal 2.")
     advance(sheet, S.SUPERVISOR_SIGNATURE)
-    # No path in the table leaves a live signature here; plant one to see reopen void it.
-    Signature.objects.create(
-        sheet=sheet,
-        role=Role.SUPERVISOR,
-        signer=supervisor.user,
-        typed_name="Sam Sutton",
-        content_hash=content_hash(sheet),
-    )
+    assert Signature.objects.filter(sheet=sheet).count() == 2 and not live_signatures(sheet)
 
     services.sheet_reopen(
         sheet_id=sheet.pk, actor=supervisor.user, version=fresh(sheet).version, note="Goal 2 text"
@@ -473,7 +472,9 @@ def test_the_supervisor_reopens_for_changes_and_signatures_are_voided(sheet, sup
 
     assert fresh(sheet).state == S.DRAFTING
     assert not live_signatures(sheet).exists()
-    assert Signature.objects.get(sheet=sheet).void_reason == "Reopened by the supervisor."
+    # The earlier signatures are kept, voided with the reason they were voided for.
+    assert set(Signature.objects.filter(sheet=sheet).values_list("void_reason", flat=True)) == {
+        "Returned to the supervisor by HR."}
     event = last_event(sheet)
     assert (event.action, event.actor, event.from_state, event.to_state, event.note) == (
         "reopen",
@@ -482,6 +483,15 @@ def test_the_supervisor_reopens_for_changes_and_signatures_are_voided(sheet, sup
         S.DRAFTING,
         "Goal 2 text",
     )
+
+
+def test_a_changed_summary_voids_nothing_that_was_not_signed_for_it(sheet, supervisor, advance):
+    advance(sheet, S.SUPERVISOR_SIGNATURE)
+    services.sheet_save_summary(sheet_id=sheet.pk, actor=supervisor.user,
+                                version=fresh(sheet).version,
+                                values={**SUMMARY, "milestones": "Q2: half of the target."})
+    assert fresh(sheet).milestones == "Q2: half of the target."
+    assert not Signature.objects.filter(sheet=sheet).exists()
 
 
 def test_reopen_is_not_possible_once_the_supervisor_has_signed(sheet, supervisor, advance):

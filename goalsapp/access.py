@@ -1,0 +1,293 @@
+"""The one access policy: who may see what, and who may use which page, export and tool.
+
+Every list, page, htmx fragment, PDF, export, admin page and the navigation ask this module;
+no other view, template or service combines `is_staff`, groups or roles itself. Templates read
+the same answers through `can` (`Can`, put in every page by `context_processors.access`).
+
+Who may *see*:
+- an employee sees their own sheets and numbers;
+- a supervisor also sees everything down their line;
+- HR (members of the "HR" group) and staff (administrators) see every sheet.
+
+Who may take which step on a sheet in which state is the workflow table's question
+(reviews/workflow.py, which reads `employee_of` and `is_hr` from here): this module never
+answers it, and the workflow never decides what someone may see.
+"""
+
+from functools import cached_property
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .defaults import HR_GROUP_NAME
+from .models import Employee, GoalSet, GoalSheet
+
+HR_GROUP = HR_GROUP_NAME
+
+
+# Who someone is --------------------------------------------------------------------------------
+
+def is_hr(user) -> bool:
+    """A member of the HR group (cached on the user object for the request)."""
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_goalpost_is_hr"):
+        user._goalpost_is_hr = user.groups.filter(name=HR_GROUP).exists()
+    return user._goalpost_is_hr
+
+
+def hr_user_ids() -> list[int]:
+    """The same membership as `is_hr`, for many at once: the active HR members' user ids."""
+    return list(get_user_model().objects.filter(groups__name=HR_GROUP, is_active=True)
+                .order_by("pk").values_list("pk", flat=True))
+
+
+def is_admin(user) -> bool:
+    """Staff: the Django admin, bulk exports and the archive's repair tools."""
+    return user.is_authenticated and user.is_staff
+
+
+def sees_everything(user) -> bool:
+    """HR and administrators see every sheet and every employee's numbers."""
+    return is_hr(user) or is_admin(user)
+
+
+def employee_of(user) -> Employee | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.employee
+    except Employee.DoesNotExist:
+        return None
+
+
+def line_below(employee: Employee) -> set[int]:
+    """Ids of everyone who reports to `employee`, directly or further down; one query a level."""
+    below: set[int] = set()
+    level = {employee.pk}
+    while level:
+        level = set(Employee.objects.filter(supervisor__in=level).values_list("pk", flat=True))
+        level -= below | {employee.pk}  # a cycle in bad data must not loop forever
+        below |= level
+    return below
+
+
+def direct_reports(user) -> QuerySet[Employee]:
+    """The user's active direct reports: whose sheets they may start."""
+    me = employee_of(user)
+    if me is None:
+        return Employee.objects.none()
+    return Employee.objects.filter(supervisor=me, is_active=True).select_related("user")
+
+
+def is_supervisor(user) -> bool:
+    """Whether `user` has active direct reports: the team pages are theirs (cached on the user
+    object for the request, as is_hr: the navigation asks several questions built on it)."""
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_goalpost_is_supervisor"):
+        user._goalpost_is_supervisor = direct_reports(user).exists()
+    return user._goalpost_is_supervisor
+
+
+# What someone may see --------------------------------------------------------------------------
+
+def employees_visible_to(user) -> QuerySet[Employee]:
+    if sees_everything(user):
+        return Employee.objects.all()
+    me = employee_of(user)
+    if me is None:
+        return Employee.objects.none()
+    return Employee.objects.filter(pk__in={me.pk} | line_below(me))
+
+
+def sheets_visible_to(user) -> QuerySet[GoalSheet]:
+    if sees_everything(user):
+        return GoalSheet.objects.all()
+    me = employee_of(user)
+    if me is None:
+        return GoalSheet.objects.none()
+    return GoalSheet.objects.filter(employee_id__in={me.pk} | line_below(me))
+
+
+def get_sheet_for_user(user, pk) -> GoalSheet:
+    """The sheet, if `user` may see it; otherwise 404, so nothing leaks about its existence."""
+    sheet = (
+        sheets_visible_to(user)
+        .select_related("employee__user", "employee__supervisor__user", "period")
+        .filter(pk=pk)
+        .first()
+    )
+    if sheet is None:
+        raise Http404("No such goal sheet.")
+    return sheet
+
+
+def get_employee_for_user(user, pk) -> Employee:
+    """The employee, if `user` may see their numbers; otherwise 404, as for sheets."""
+    employee = employees_visible_to(user).filter(pk=pk).first()
+    if employee is None:
+        raise Http404("No such employee.")
+    return employee
+
+
+def goal_sets_visible_to(user) -> QuerySet[GoalSet]:
+    """HR and staff see every goal set; anyone else the sets they own."""
+    if not user.is_authenticated:
+        return GoalSet.objects.none()
+    sets = GoalSet.objects.select_related("owner")
+    return sets if sees_everything(user) else sets.filter(owner=user)
+
+
+def get_goal_set_for_user(user, pk) -> GoalSet:
+    """The goal set, if `user` may see it; otherwise 404."""
+    goal_set = goal_sets_visible_to(user).filter(pk=pk).first()
+    if goal_set is None:
+        raise Http404("No such goal set.")
+    return goal_set
+
+
+def may_see_full_ssn(user) -> bool:
+    """HR reads full Social Security numbers; everyone else sees them masked."""
+    return is_hr(user)
+
+
+# Pages and tools -------------------------------------------------------------------------------
+
+def may_see_team(user) -> bool:
+    """The team page, starting sheets and the team dashboard: supervisors."""
+    return is_supervisor(user)
+
+
+def may_see_hr_queue(user) -> bool:
+    return is_hr(user)
+
+
+def may_see_department(user) -> bool:
+    """Department dashboards: HR and staff for everyone, supervisors for their line."""
+    return sees_everything(user) or is_supervisor(user)
+
+
+def may_see_workflow_overview(user) -> bool:
+    return sees_everything(user)
+
+
+def may_keep_goal_sets(user) -> bool:
+    """Supervisors and HR save goal sets and apply them."""
+    return is_hr(user) or is_supervisor(user)
+
+
+def may_use_admin(user) -> bool:
+    return is_admin(user)
+
+
+# Progress and dashboards: the same policy, applied to numbers -----------------------------------
+
+def may_enter_progress(user, sheet: GoalSheet) -> bool:
+    """The employee and anyone up their line enter actuals on a signed sheet; HR reads them."""
+    me = employee_of(user)
+    if not sheet.is_signed or me is None:
+        return False
+    return sheet.employee_id == me.pk or sheet.employee_id in line_below(me)
+
+
+def may_import_progress(user) -> bool:
+    """HR and staff import for everyone, supervisors for their line (progress_import_scope)."""
+    return sees_everything(user) or is_supervisor(user)
+
+
+def progress_import_scope(user) -> QuerySet[Employee]:
+    """Whose actuals `user` may load from a CSV; anyone else reads as an unknown number."""
+    if sees_everything(user):
+        return Employee.objects.all()
+    me = employee_of(user)
+    if me is None or not is_supervisor(user):
+        return Employee.objects.none()
+    return Employee.objects.filter(pk__in=line_below(me))
+
+
+def dashboard_scope(user) -> set[int] | None:
+    """The employees a team or department dashboard covers: None means everyone (HR and staff),
+    otherwise the ids of the user's line (empty when they have none)."""
+    if sees_everything(user):
+        return None
+    me = employee_of(user)
+    return line_below(me) if me is not None else set()
+
+
+# The archive of signed PDFs --------------------------------------------------------------------
+
+def may_export_archives(user) -> bool:
+    """Bulk exports of signed PDFs (every sheet the user may see) are for administrators, who
+    also see every export job, not only their own."""
+    return is_admin(user)
+
+
+def may_verify_archives(user) -> bool:
+    """Checking an uploaded PDF against the archive is for those who see every sheet."""
+    return sees_everything(user)
+
+
+def may_retry_archive(user) -> bool:
+    """Retrying a failed rendering, and reading why it failed, is an administrator's repair."""
+    return is_admin(user)
+
+
+# For templates ---------------------------------------------------------------------------------
+
+class Can:
+    """The policy's answers for one user, as templates ask them: `{% if can.department %}`.
+    Each answer is computed on first use, so a page pays only for the questions it asks."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def see_team(self) -> bool:
+        return may_see_team(self.user)
+
+    @cached_property
+    def see_hr_queue(self) -> bool:
+        return may_see_hr_queue(self.user)
+
+    @cached_property
+    def see_department(self) -> bool:
+        return may_see_department(self.user)
+
+    @cached_property
+    def see_workflow_overview(self) -> bool:
+        return may_see_workflow_overview(self.user)
+
+    @cached_property
+    def keep_goal_sets(self) -> bool:
+        return may_keep_goal_sets(self.user)
+
+    @cached_property
+    def import_progress(self) -> bool:
+        return may_import_progress(self.user)
+
+    @cached_property
+    def export_archives(self) -> bool:
+        return may_export_archives(self.user)
+
+    @cached_property
+    def verify_archives(self) -> bool:
+        return may_verify_archives(self.user)
+
+    @cached_property
+    def retry_archive(self) -> bool:
+        return may_retry_archive(self.user)
+
+    @cached_property
+    def use_admin(self) -> bool:
+        return may_use_admin(self.user)
+
+    @cached_property
+    def see_full_ssn(self) -> bool:
+        return may_see_full_ssn(self.user)
+
+    @cached_property
+    def hr(self) -> bool:
+        """Shown beside the signed-in name ("· HR")."""
+        return is_hr(self.user)

@@ -1,0 +1,74 @@
+"""Forms for keeping goal sets: a set's name, and its goals as an inline formset whose rules
+(required fields, weights totalling 100) are goalsapp.rules', as in the goal editor."""
+
+from django import forms
+from django.forms import BaseInlineFormSet, inlineformset_factory
+
+from .forms import NUMBER_MESSAGE
+from .models import GOAL_TEXT_MAX, Competency, GoalSet, GoalSetItem
+from .rules import MISSING, weights_error
+
+
+class GoalSetForm(forms.ModelForm):
+    class Meta:
+        model = GoalSet
+        fields = ("name",)
+        error_messages = {"name": {"required": "Name the goal set.",
+                                   "max_length": "Keep the name under 100 characters."}}
+
+
+DECIMAL = forms.TextInput(attrs={"inputmode": "decimal"})
+
+
+class GoalSetItemForm(forms.ModelForm):
+    class Meta:
+        model = GoalSetItem
+        fields = ("competency", "text", "measure_kind", "target", "unit", "direction",
+                  "baseline", "weight", "due_rule", "due_days")
+        labels = {"text": "Goal", "measure_kind": "Measure", "due_rule": "Due",
+                  "due_days": "Days after start"}
+        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "target": DECIMAL,
+                   "baseline": DECIMAL}
+        error_messages = {
+            "competency": {"required": MISSING["competency"]},
+            "text": {"required": MISSING["text"],
+                     "max_length": f"Keep the goal under {GOAL_TEXT_MAX:,} characters."},
+            "target": {"required": MISSING["target"], "invalid": NUMBER_MESSAGE,
+                       "max_digits": "That target is too large.",
+                       "max_decimal_places": "Use at most 2 decimals."},
+            "baseline": {"invalid": NUMBER_MESSAGE},
+            "weight": {"invalid": "Enter a whole number from 1 to 100."},
+            "due_days": {"invalid": "Enter a whole number of days."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["competency"].queryset = Competency.objects.filter(is_active=True)
+        self.fields["competency"].empty_label = "Choose a competency…"
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("due_rule") == GoalSetItem.DueRule.AFTER_START
+                and cleaned.get("due_days") is None and "due_days" not in self.errors):
+            self.add_error("due_days", "Say how many days after the period starts it is due.")
+        return cleaned
+
+
+class BaseItemFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if not kept:
+            raise forms.ValidationError("Add at least one goal to the set.")
+        message = weights_error([f.cleaned_data.get("weight") for f in kept])
+        if message:
+            for form in kept:
+                form.add_error("weight", message)
+            raise forms.ValidationError(message)
+
+
+GoalSetItemFormSet = inlineformset_factory(
+    GoalSet, GoalSetItem, form=GoalSetItemForm, formset=BaseItemFormSet, extra=2,
+    can_delete=True, max_num=50, validate_max=True)
