@@ -1,15 +1,14 @@
-"""Admin views of the legal record: answers, SMART checks, signatures and events are read-only,
-because only the workflow's services may write them. Answers and SMART checks keep their field
-history (django-simple-history); it can be read here, never reverted."""
+"""Admin views of the legal record: signatures and events are read-only, because only the
+workflow's transitions write them. Sheets, goals, answers and SMART checks change here only as
+the workflow allows, through its services (admin_sheets.py)."""
 
 from django.contrib import admin
 
-from goalsapp.admin import HistoryAdmin
+from . import admin_sheets  # noqa: F401  (sheets, goals, answers, SMART checks)
+from .models import ReviewEvent, Signature
 
-from .models import GoalAnswer, ReviewEvent, Signature, SmartCheck
 
-
-class ReadOnlyMixin:
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -18,32 +17,6 @@ class ReadOnlyMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    pass
-
-
-class ReadOnlyHistoryAdmin(ReadOnlyMixin, HistoryAdmin):
-    """HistoryAdmin refuses a POST to a history page without the change permission, which no
-    one has here: the "Revert" button is hidden and a forged revert answers 403."""
-
-
-@admin.register(GoalAnswer)
-class GoalAnswerAdmin(ReadOnlyHistoryAdmin):
-    list_display = ("goal", "round", "answer", "answered_by", "answered_at", "replied_at")
-    list_filter = ("answer", "round")
-    list_select_related = ("goal", "answered_by")
-    search_fields = ("goal__text", "comment", "reply", "goal__sheet__employee_name")
-
-
-@admin.register(SmartCheck)
-class SmartCheckAdmin(ReadOnlyHistoryAdmin):
-    list_display = ("goal", "specific", "measurable", "achievable", "relevant", "time_bound",
-                    "checked_by", "checked_at")
-    list_filter = ("specific", "measurable", "achievable", "relevant", "time_bound")
-    list_select_related = ("goal", "checked_by")
-    search_fields = ("goal__text", "note")
 
 
 @admin.register(Signature)
