@@ -644,6 +644,27 @@ def test_a_flagged_goal_needs_a_reply_in_the_admin_as_in_the_editor(data, otto_c
         "Accounts, not invoices.")
 
 
+def test_the_supervisor_adds_and_removes_goals_on_the_sheet_page_in_one_save(data, otto_client):
+    draft = data.draft
+    flagged, kept = draft.goals.order_by("position")
+    rows = goal_rows(draft)
+    rows[0].update(DELETE="on")  # a flagged goal may go without a reply, as in the editor
+    rows.append({**goal_fields(kept, text="Resolve 30 disputed invoices a month by June 2027.",
+                               position=1), "id": "", "sheet": draft.pk})
+    post = sheet_post(draft, rows)
+    post["goals-INITIAL_FORMS"] = "2"
+
+    response = otto_client.post(url(GoalSheet, "change", draft.pk), post)
+
+    assert response.status_code == 302
+    fresh = GoalSheet.objects.get(pk=draft.pk)
+    assert fresh.version == draft.version + 1  # one save, however many goals moved
+    assert list(fresh.goals.order_by("position").values_list("text", flat=True)) == [
+        "Resolve 30 disputed invoices a month by June 2027.", kept.text]
+    assert not Goal.objects.filter(pk=flagged.pk).exists()
+    assert LogEntry.objects.get().get_change_message().startswith("Added goal")
+
+
 def test_the_editors_rules_hold_on_a_goal_page(data, otto_client):
     """The editor's messages, next to their fields: a due date outside the period, weights
     that do not total 100."""
