@@ -1,171 +1,35 @@
-"""Admin pages for goal sheets, goals, answers and SMART checks. They change a row only where the
-workflow lets the user take the same step on the site, through the same service, so the version
-moves once and the history names the user; anywhere else the row is read-only and the page says
-why in one sentence (the workflow's own refusal, or the lock)."""
+"""Admin pages for goal sheets and their goals. The draft and its goals change as in the goal
+editor (while drafting, by the employee's supervisor), the summary as on the summary page (while
+it waits for the supervisor's signature): checked by the same forms, saved by the same service,
+so the version moves once and the history names the user. Elsewhere they are read-only and say
+why. Sheets are never deleted here: the workflow has no such step."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseRedirect
-from django.urls import reverse
 
 from goalsapp import services as goal_services
-from goalsapp.admin import HistoryAdmin
 from goalsapp.models import Goal, GoalSheet, SheetLocked
 from goalsapp.rules import weights_error
 
 from . import services
-from .forms import AnswerForm, GoalForm, GoalFormSet, SheetDraftForm, SmartCheckForm, SummaryForm
-from .models import GoalAnswer, SmartCheck
+from .admin_workflow import (
+    SeenVersionMixin,
+    WorkflowAdmin,
+    copy_errors,
+    fresh_sheet,
+    may_take,
+    sheet_step,
+)
+from .forms import GoalForm, GoalFormSet, SheetDraftForm, SummaryForm
 from .selectors import flagged_answers
-from .workflow import TABLE, WorkflowError, require
+from .workflow import WorkflowError
 
-LOCKED = "This goal sheet is signed and locked: nothing on it can change."
 SHEETS_STAY = ("A goal sheet is part of the review record and the workflow has no step that "
                "deletes one, so neither does the admin.")
-GONE = "This goal sheet no longer exists."
-
-# The steps that change a sheet's own text; which one applies is read from the table by state.
-SHEET_STEPS = ("edit_goals", "edit_summary")
-
-
-def workflow_refusal(user, sheet: GoalSheet | None, action: str) -> str | None:
-    """Why `user` may not take `action` on `sheet` now, in the workflow's words; None if they
-    may. `sheet` must come fresh from the database (see `fresh_sheet`)."""
-    if sheet is None:
-        return GONE
-    if sheet.is_locked:
-        return LOCKED
-    try:
-        require(user, sheet, action)
-    except WorkflowError as error:
-        return str(error)
-    return None
-
-
-def fresh_sheet(sheet_id) -> GoalSheet | None:
-    """From the database, never an instance at hand: a history page holds an old copy of the
-    row, with the state and lock it had then."""
-    return GoalSheet.objects.select_related("employee", "period").filter(pk=sheet_id).first()
-
-
-def sheet_step(sheet: GoalSheet) -> str:
-    """The step that changes the sheet's text in its state: the summary while it waits for the
-    supervisor's signature, the draft otherwise."""
-    return next((a.name for a in TABLE if a.name in SHEET_STEPS and a.source == sheet.state),
-                "edit_goals")
-
-
-def copy_errors(source: forms.Form, target: forms.Form) -> None:
-    """Puts the site form's messages on the admin form, in place of the admin's own for the same
-    field: the site's forms hold the rules, and their words."""
-    for name, errors in source.errors.items():
-        field = name if name in target.fields and name != NON_FIELD_ERRORS else None
-        if field is not None:
-            target.errors.pop(field, None)
-        target.add_error(field, list(errors))
-
-
-class WorkflowAdmin(HistoryAdmin):
-    """A row of a sheet, changed in the admin only through the workflow. Subclasses say which
-    sheet and step a row belongs to (`sheet_id_of`, `step_for`), and save through a service."""
-
-    change_form_template = "admin/workflow_change_form.html"
-    object_history_form_template = "admin/workflow_history_form.html"
-    nothing_changed = "Nothing was changed: {reason}"
-
-    def sheet_id_of(self, obj) -> int:
-        raise NotImplementedError
-
-    def step_for(self, sheet: GoalSheet) -> str:
-        raise NotImplementedError
-
-    def row_refusal(self, obj, sheet: GoalSheet) -> str | None:
-        """A reason beyond the sheet's, for this row only."""
-        return None
-
-    def refusal(self, request, obj) -> str | None:
-        """Why this user may not change `obj` now; asked once per request and row."""
-        if obj is None or obj.pk is None:
-            return None
-        asked = request.__dict__.setdefault("_workflow_refusals", {})
-        key = (self.opts.label, obj.pk)
-        if key not in asked:
-            sheet = fresh_sheet(self.sheet_id_of(obj))
-            asked[key] = (workflow_refusal(request.user, sheet, self.step_for(sheet))
-                          if sheet is not None else GONE) or self.row_refusal(obj, sheet)
-        return asked[key]
-
-    def has_add_permission(self, request, obj=None):
-        return False  # rows are started by the workflow's own steps on the site
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self.refusal(request, obj) is None
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def refuse(self, request, reason: str, redirect_to: str):
-        self.message_user(request, self.nothing_changed.format(reason=reason), messages.ERROR)
-        return HttpResponseRedirect(redirect_to)
-
-    def change_url(self, object_id) -> str:
-        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-                       args=[object_id], current_app=self.admin_site.name)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        obj = self.get_object(request, unquote(object_id)) if object_id else None
-        reason = self.refusal(request, obj)
-        if request.method == "POST" and reason:  # before any field is read
-            return self.refuse(request, reason, request.get_full_path())
-        extra_context = {**(extra_context or {}), "workflow_reason": reason}
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except (WorkflowError, SheetLocked) as error:  # rolled back by changeform_view
-            return self.refuse(request, self.sentence(error), request.get_full_path())
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        current = self.get_object(request, unquote(object_id))
-        reason = self.refusal(request, current)
-        if request.method == "POST" and current is not None and reason:
-            return self.refuse(request, reason, request.get_full_path())
-        extra_context = {**(extra_context or {}), "workflow_reason": reason}
-        try:
-            with transaction.atomic():
-                return super().history_form_view(request, object_id, version_id, extra_context)
-        except (WorkflowError, SheetLocked) as error:
-            return self.refuse(request, self.sentence(error), request.get_full_path())
-
-    @staticmethod
-    def sentence(error: Exception) -> str:
-        return LOCKED if isinstance(error, SheetLocked) else str(error)
-
-    @staticmethod
-    def reverting(request) -> bool:
-        """A "Revert" from the history page, which saves the row without its inlines."""
-        return request.resolver_match.url_name.endswith("_simple_history")
-
-
-class SeenVersionMixin:
-    """The sheet's version as the admin saw it, from the database (on a history page the
-    instance is an old copy), so a save on top of someone else's is refused as on the site."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "seen_version" in self.fields:
-            self.fields["seen_version"].initial = GoalSheet.objects.filter(
-                pk=self.sheet_id()).values_list("version", flat=True).first()
-
-    def sheet_id(self):
-        return self.instance.pk
-
-
-# Sheets and their goals --------------------------------------------------------------------------
-
 
 GOAL_FIELDS = ("position", "competency", "text", "measure_kind", "target", "unit", "direction",
                "baseline", "due_on", "weight")
@@ -173,7 +37,7 @@ GOAL_FIELDS = ("position", "competency", "text", "measure_kind", "target", "unit
 
 class GoalAdminForm(forms.ModelForm):
     """A goal as the admin shows it, with the reply the editor asks for on a flagged goal. The
-    editor's own GoalForm checks it (see `editor_errors`)."""
+    editor's own forms check what is posted (GoalInlineFormSet, SingleGoalAdminForm)."""
 
     reply = forms.CharField(label="Reply to the employee", required=False,
                             widget=forms.Textarea(attrs={"rows": 2}))
@@ -252,9 +116,8 @@ class GoalInline(admin.TabularInline):
     readonly_fields = ("clarification",)
 
     def may_edit(self, request, sheet) -> bool:
-        if sheet is None or sheet.pk is None:
-            return False
-        return workflow_refusal(request.user, fresh_sheet(sheet.pk), "edit_goals") is None
+        return sheet is not None and sheet.pk is not None and may_take(
+            request.user, sheet.pk, "edit_goals")
 
     def get_fields(self, request, obj=None):
         if self.may_edit(request, obj):
@@ -500,94 +363,3 @@ class GoalAdmin(WorkflowAdmin):
             self.message_user(request, f"Nothing was deleted: {self.sentence(error)}",
                               messages.ERROR)
             return None
-
-
-# Answers and SMART checks ------------------------------------------------------------------------
-
-
-class AnswerAdminForm(forms.ModelForm):
-    class Meta:
-        model = GoalAnswer
-        fields = ("answer", "comment")
-
-    def clean(self):
-        cleaned = super().clean()
-        site_form = AnswerForm(self.data)
-        if not site_form.is_valid():
-            copy_errors(site_form, self)
-        return cleaned
-
-
-@admin.register(GoalAnswer)
-class GoalAnswerAdmin(WorkflowAdmin):
-    """The employee's answer of the current round, while the sheet is with them; earlier
-    rounds stay as they were, with the supervisor's replies (given in the editor)."""
-
-    form = AnswerAdminForm
-    list_display = ("goal", "round", "answer", "answered_by", "answered_at", "replied_at")
-    list_filter = ("answer", "round")
-    list_select_related = ("goal", "answered_by")
-    search_fields = ("goal__text", "comment", "reply", "goal__sheet__employee_name")
-    fields = ("goal", "round", "answer", "comment", "answered_by", "answered_at", "reply",
-              "replied_by", "replied_at")
-
-    def sheet_id_of(self, answer):
-        return answer.goal.sheet_id
-
-    def step_for(self, sheet):
-        return "answer_goal"
-
-    def row_refusal(self, answer, sheet):
-        if answer.round != sheet.clarification_round:
-            return (f"This answer is from round {answer.round}; only the answers of the "
-                    f"current round ({sheet.clarification_round}) can change.")
-        return None
-
-    def get_readonly_fields(self, request, obj=None):
-        return [name for name in self.fields if name not in AnswerAdminForm.Meta.fields]
-
-    def save_model(self, request, answer, form, change):
-        services.goal_answer(goal_id=answer.goal_id, actor=request.user,
-                             answer=form.cleaned_data["answer"],
-                             comment=form.cleaned_data["comment"])
-
-
-class SmartCheckAdminForm(forms.ModelForm):
-    class Meta:
-        model = SmartCheck
-        fields = (*SmartCheck.CRITERIA, "note")
-
-    def clean(self):
-        cleaned = super().clean()
-        self.checklist = SmartCheckForm(self.data)
-        if not self.checklist.is_valid():
-            copy_errors(self.checklist, self)
-        return cleaned
-
-
-@admin.register(SmartCheck)
-class SmartCheckAdmin(WorkflowAdmin):
-    """HR's verdict on a goal, while the sheet is in HR review, by an HR member who may review
-    it."""
-
-    form = SmartCheckAdminForm
-    list_display = ("goal", "specific", "measurable", "achievable", "relevant", "time_bound",
-                    "checked_by", "checked_at")
-    list_filter = ("specific", "measurable", "achievable", "relevant", "time_bound")
-    list_select_related = ("goal", "checked_by")
-    search_fields = ("goal__text", "note")
-    fields = ("goal", *SmartCheck.CRITERIA, "note", "checked_by", "checked_at")
-
-    def sheet_id_of(self, check):
-        return check.goal.sheet_id
-
-    def step_for(self, sheet):
-        return "smart_check"
-
-    def get_readonly_fields(self, request, obj=None):
-        return ("goal", "checked_by", "checked_at")
-
-    def save_model(self, request, check, form, change):
-        services.goal_smart_check(goal_id=check.goal_id, actor=request.user,
-                                  verdicts=form.checklist.verdicts(),
-                                  note=form.checklist.cleaned_data["note"])

@@ -30,7 +30,8 @@ from goalsapp.models import (
     SheetState,
 )
 from reviews import services
-from reviews.admin_sheets import LOCKED, SHEETS_STAY
+from reviews.admin_sheets import SHEETS_STAY
+from reviews.admin_workflow import LOCKED
 from reviews.archive.exports import ExportFilters, export_job_create
 from reviews.archive.services import archive_get_or_create
 from reviews.models import (
@@ -749,10 +750,10 @@ def test_bulk_delete_of_the_supervisors_own_draft_goals_works(data, otto_client)
 def test_the_model_has_the_last_word_and_the_admin_reports_it(data, staff_client, monkeypatch):
     """A sheet signed after the admin's and the service's checks ran: the model raises
     SheetLocked, and the admin answers with a sentence, not a 500."""
-    from reviews import admin_sheets
+    from reviews import admin_workflow
     from reviews import services as review_services
 
-    monkeypatch.setattr(admin_sheets, "workflow_refusal", lambda user, sheet, action: None)
+    monkeypatch.setattr(admin_workflow, "workflow_refusal", lambda user, sheet, action: None)
     monkeypatch.setattr(review_services, "require", lambda user, sheet, action: None)
     before = snapshot(data.signed)
     goal = data.signed.goals.first()
