@@ -1,30 +1,23 @@
-"""Admin for people, periods, competencies, sheets and goals. Signed sheets are read-only here
-as everywhere: the model refuses the save, the admin does not offer it, and if the model refuses
-anyway (a sheet signed while the page was open, a forged request) the admin says so in a
-sentence instead of answering with a server error."""
+"""Admin for people, periods, competencies, the goal library, job titles and goal sets. Sheets and
+goals change only through the workflow, so their admin pages live in reviews (admin_sheets.py);
+a period whose sheets are signed keeps its name and dates, and says so in a sentence."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services as goal_services
 from .models import (
     Competency,
     Employee,
     Goal,
     GoalSet,
     GoalSetItem,
-    GoalSheet,
     GoalTemplate,
     JobTitle,
     ReviewPeriod,
@@ -33,13 +26,6 @@ from .models import (
 
 PERIOD_SIGNED = ("Sheets in this period have been signed: its name and dates are part of what "
                  "was signed and can no longer change.")
-
-
-def sheet_is_locked(sheet_id) -> bool:
-    """Asks the database, never an instance: a copy loaded before signing (or rebuilt from a
-    history record) still says it is unlocked."""
-    return sheet_id is not None and GoalSheet.objects.filter(
-        pk=sheet_id, locked_at__isnull=False).exists()
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -52,74 +38,6 @@ class HistoryAdmin(SimpleHistoryAdmin):
             if current is None or not self.has_change_permission(request, current):
                 raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-class SheetLockAdmin(HistoryAdmin):
-    """For rows a signed sheet vouches for (the sheet itself, its goals). `locked_lookup` leads
-    from this model to the sheet's `locked_at`."""
-
-    locked_lookup = "locked_at"
-    locked_message = ("{count} of the selected {items} {verb} signed and locked; "
-                      "nothing was deleted.")
-    actions = ["delete_selected"]
-
-    def locked_rows(self, queryset):
-        return queryset.filter(**{f"{self.locked_lookup}__isnull": False})
-
-    def is_locked(self, obj) -> bool:
-        if obj is None or obj.pk is None:
-            return False
-        return self.locked_rows(self.model._default_manager.filter(pk=obj.pk)).exists()
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not self.is_locked(obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not self.is_locked(obj)
-
-    refused_message = "The goal sheet is signed and locked: nothing was changed or deleted."
-
-    def refuse(self, request, redirect_to: str):
-        self.message_user(request, self.refused_message, messages.ERROR)
-        return HttpResponseRedirect(redirect_to)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except SheetLocked:  # rolled back by changeform_view's own transaction
-            return self.refuse(request, request.get_full_path())
-
-    def delete_view(self, request, object_id, extra_context=None):
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except SheetLocked:  # back to the (now read-only) change page, which can show why
-            return self.refuse(request, reverse(
-                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-                args=[object_id], current_app=self.admin_site.name))
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        try:
-            with transaction.atomic():
-                return super().history_form_view(request, object_id, version_id, extra_context)
-        except SheetLocked:
-            return self.refuse(request, request.get_full_path())
-
-    @admin.action(permissions=["delete"], description="Delete selected %(verbose_name_plural)s")
-    def delete_selected(self, request, queryset):
-        """Django's delete action, refused up front when any selected row is signed: otherwise
-        the model's refusal would surface as a 500 after the confirmation page."""
-        locked = self.locked_rows(queryset).count()
-        if locked:
-            self.message_user(request, self.locked_message.format(
-                count=locked, items=self.opts.verbose_name_plural,
-                verb="is" if locked == 1 else "are"), messages.ERROR)
-            return None
-        try:
-            with transaction.atomic():  # the deletion log is written first; keep it honest
-                return django_delete_selected(self, request, queryset)
-        except SheetLocked:  # signed between the check and the delete
-            self.message_user(request, self.refused_message, messages.ERROR)
-            return None
 
 
 # Employees ---------------------------------------------------------------------------------------
@@ -227,136 +145,6 @@ class CompetencyAdmin(admin.ModelAdmin):
     list_display = ("name", "short_description", "position", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "description")
-
-
-# Sheets and goals --------------------------------------------------------------------------------
-
-
-class GoalInline(admin.TabularInline):
-    model = Goal
-    extra = 0
-    fields = ("position", "competency", "text", "measure_kind", "target", "unit", "direction",
-              "baseline", "due_on", "weight")
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and not sheet_is_locked(
-            getattr(obj, "pk", None))
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not sheet_is_locked(
-            getattr(obj, "pk", None))
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not sheet_is_locked(
-            getattr(obj, "pk", None))
-
-
-class GoalSheetAdminForm(forms.ModelForm):
-    """Carries the version the admin saw, so a save on top of someone else's newer edit is
-    refused as "changed meanwhile" like everywhere else."""
-
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    class Meta:
-        model = GoalSheet
-        fields = ("employee", "period", "employee_name", "employee_number", "title",
-                  "work_location", "supervisor_name", "goals_completed_since_last",
-                  "estimated_total_time", "action_plans", "milestones", "additional_comments")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # From the database: on a history page the instance is an old copy.
-        self.fields["seen_version"].initial = GoalSheet.objects.filter(
-            pk=self.instance.pk).values_list("version", flat=True).first()
-
-    def clean(self):
-        cleaned = super().clean()
-        seen = cleaned.get("seen_version")
-        if self.instance.pk is not None and seen is not None:
-            stored = GoalSheet.objects.filter(pk=self.instance.pk).values_list(
-                "version", flat=True).first()
-            if stored is not None and stored != seen:
-                raise ValidationError("This sheet was changed meanwhile by someone else; "
-                                      "reload the page to see their changes.")
-        return cleaned
-
-
-@admin.register(GoalSheet)
-class GoalSheetAdmin(SheetLockAdmin):
-    form = GoalSheetAdminForm
-    list_display = ("employee_name", "period", "state", "title", "version", "locked_at")
-    list_filter = ("state", "period", "title")
-    list_select_related = ("period",)
-    search_fields = ("employee_name", "employee__employee_number", "supervisor_name")
-    readonly_fields = ("state", "version", "clarification_round", "locked_at", "created_at",
-                       "updated_at", "state_changed_at")
-    inlines = [GoalInline]
-
-    def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        if obj is not None and not self.has_change_permission(request, obj):
-            fields = [name for name in fields if name != "seen_version"]  # nothing to save
-        return fields
-
-    def save_model(self, request, obj, form, change):
-        if change:  # readers who opened the sheet before this edit now see "changed meanwhile"
-            stored = GoalSheet.objects.filter(pk=obj.pk).values_list("version", flat=True).get()
-            obj.version = stored + 1
-            obj.updated_at = timezone.now()
-        super().save_model(request, obj, form, change)
-
-
-class GoalAdminForm(forms.ModelForm):
-    class Meta:
-        model = Goal
-        fields = ("sheet", "competency", "text", "measure_kind", "target", "unit", "direction",
-                  "baseline", "due_on", "weight", "position")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "sheet" in self.fields:  # offer only sheets that can still change (and its own)
-            self.fields["sheet"].queryset = GoalSheet.objects.filter(
-                Q(locked_at__isnull=True) | Q(pk=self.instance.sheet_id)).select_related("period")
-
-    def clean_sheet(self):
-        sheet = self.cleaned_data["sheet"]
-        if sheet is not None and sheet_is_locked(sheet.pk):
-            raise ValidationError("This sheet is signed and locked: goals cannot be added to it "
-                                  "or moved onto it.")
-        return sheet
-
-
-@admin.register(Goal)
-class GoalAdmin(SheetLockAdmin):
-    form = GoalAdminForm
-    locked_lookup = "sheet__locked_at"
-    locked_message = ("{count} of the selected {items} {verb} on a signed and locked sheet; "
-                      "nothing was deleted.")
-    list_display = ("text", "sheet", "competency", "measure_kind", "target", "unit", "due_on")
-    list_filter = ("competency", "measure_kind", "direction", "sheet__period")
-    list_select_related = ("sheet__period", "competency")
-    search_fields = ("text", "sheet__employee_name")
-
-    def save_model(self, request, obj, form, change):
-        before = Goal.objects.filter(pk=obj.pk).values_list("sheet_id", flat=True).first()
-        super().save_model(request, obj, form, change)
-        self._touch_sheets(request, {obj.sheet_id, before})
-
-    def delete_model(self, request, obj):
-        sheet_id = obj.sheet_id
-        super().delete_model(request, obj)
-        self._touch_sheets(request, {sheet_id})
-
-    def delete_queryset(self, request, queryset):
-        sheet_ids = set(queryset.values_list("sheet_id", flat=True))
-        super().delete_queryset(request, queryset)
-        self._touch_sheets(request, sheet_ids)
-
-    @staticmethod
-    def _touch_sheets(request, sheet_ids) -> None:
-        """A goal is part of its sheet: changing one moves the sheet's version on."""
-        for sheet in GoalSheet.objects.filter(pk__in=[pk for pk in sheet_ids if pk]):
-            goal_services.sheet_touch(sheet, [], request.user)
 
 
 # The goal library, job titles and goal sets -----------------------------------------------------

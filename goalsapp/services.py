@@ -47,6 +47,15 @@ class GoalRow:
     delete: bool = False
     template_id: int | None = None  # the library entry the row was picked from
 
+    @classmethod
+    def of(cls, goal: Goal, *, delete: bool = False) -> "GoalRow":
+        """A stored goal as a row, for callers that change some goals of a sheet and keep the
+        rest as they are (the admin)."""
+        return cls(goal_id=goal.pk, competency=goal.competency, text=goal.text,
+                   measure_kind=goal.measure_kind, target=goal.target, unit=goal.unit,
+                   direction=goal.direction, baseline=goal.baseline, due_on=goal.due_on,
+                   weight=goal.weight, delete=delete, template_id=goal.template_id)
+
 
 def sheet_create(*, employee: Employee, period: ReviewPeriod, actor=None) -> GoalSheet:
     sheet = GoalSheet(employee=employee, period=period)

@@ -1,15 +1,111 @@
-"""Admin views of the legal record: answers, SMART checks, signatures and events are read-only,
-because only the workflow's services may write them. Answers and SMART checks keep their field
-history (django-simple-history); it can be read here, never reverted."""
+"""Admin views of the review record. The employee's answers and HR's SMART checks change here
+only where the workflow lets the user take the same step, through the same service; signatures
+and events are read-only, because only the workflow's transitions write them. Sheets and goals
+are in admin_sheets.py."""
 
+from django import forms
 from django.contrib import admin
 
-from goalsapp.admin import HistoryAdmin
+import reviews.admin_sheets  # noqa: F401  (registers goal sheets and goals)
 
+from . import services
+from .admin_workflow import WorkflowAdmin, copy_errors
+from .forms import AnswerForm, SmartCheckForm
 from .models import GoalAnswer, ReviewEvent, Signature, SmartCheck
 
 
-class ReadOnlyMixin:
+class AnswerAdminForm(forms.ModelForm):
+    class Meta:
+        model = GoalAnswer
+        fields = ("answer", "comment")
+
+    def clean(self):
+        cleaned = super().clean()
+        site_form = AnswerForm(self.data)
+        if not site_form.is_valid():
+            copy_errors(site_form, self)
+        return cleaned
+
+
+@admin.register(GoalAnswer)
+class GoalAnswerAdmin(WorkflowAdmin):
+    """The employee's answer of the current round, while the sheet is with them; earlier
+    rounds stay as they were, with the supervisor's replies (given in the editor)."""
+
+    form = AnswerAdminForm
+    list_display = ("goal", "round", "answer", "answered_by", "answered_at", "replied_at")
+    list_filter = ("answer", "round")
+    list_select_related = ("goal", "answered_by")
+    search_fields = ("goal__text", "comment", "reply", "goal__sheet__employee_name")
+    fields = ("goal", "round", "answer", "comment", "answered_by", "answered_at", "reply",
+              "replied_by", "replied_at")
+
+    def sheet_id_of(self, answer):
+        return answer.goal.sheet_id
+
+    def step_for(self, sheet):
+        return "answer_goal"
+
+    def row_refusal(self, answer, sheet):
+        if answer.round != sheet.clarification_round:
+            return (f"This answer is from round {answer.round}; only the answers of the "
+                    f"current round ({sheet.clarification_round}) can change.")
+        return None
+
+    def get_readonly_fields(self, request, obj=None):
+        return [name for name in self.fields if name not in AnswerAdminForm.Meta.fields]
+
+    def save_model(self, request, answer, form, change):
+        services.goal_answer(goal_id=answer.goal_id, actor=request.user,
+                             answer=form.cleaned_data["answer"],
+                             comment=form.cleaned_data["comment"])
+
+
+class SmartCheckAdminForm(forms.ModelForm):
+    class Meta:
+        model = SmartCheck
+        fields = (*SmartCheck.CRITERIA, "note")
+
+    def clean(self):
+        cleaned = super().clean()
+        self.checklist = SmartCheckForm(self.data)
+        if not self.checklist.is_valid():
+            copy_errors(self.checklist, self)
+        return cleaned
+
+
+@admin.register(SmartCheck)
+class SmartCheckAdmin(WorkflowAdmin):
+    """HR's verdict on a goal, while the sheet is in HR review, by an HR member who may review
+    it."""
+
+    form = SmartCheckAdminForm
+    list_display = ("goal", "specific", "measurable", "achievable", "relevant", "time_bound",
+                    "checked_by", "checked_at")
+    list_filter = ("specific", "measurable", "achievable", "relevant", "time_bound")
+    list_select_related = ("goal", "checked_by")
+    search_fields = ("goal__text", "note")
+    fields = ("goal", *SmartCheck.CRITERIA, "note", "checked_by", "checked_at")
+
+    def sheet_id_of(self, check):
+        return check.goal.sheet_id
+
+    def step_for(self, sheet):
+        return "smart_check"
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("goal", "checked_by", "checked_at")
+
+    def save_model(self, request, check, form, change):
+        services.goal_smart_check(goal_id=check.goal_id, actor=request.user,
+                                  verdicts=form.checklist.verdicts(),
+                                  note=form.checklist.cleaned_data["note"])
+
+
+# Signatures and events ---------------------------------------------------------------------------
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -18,32 +114,6 @@ class ReadOnlyMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    pass
-
-
-class ReadOnlyHistoryAdmin(ReadOnlyMixin, HistoryAdmin):
-    """HistoryAdmin refuses a POST to a history page without the change permission, which no
-    one has here: the "Revert" button is hidden and a forged revert answers 403."""
-
-
-@admin.register(GoalAnswer)
-class GoalAnswerAdmin(ReadOnlyHistoryAdmin):
-    list_display = ("goal", "round", "answer", "answered_by", "answered_at", "replied_at")
-    list_filter = ("answer", "round")
-    list_select_related = ("goal", "answered_by")
-    search_fields = ("goal__text", "comment", "reply", "goal__sheet__employee_name")
-
-
-@admin.register(SmartCheck)
-class SmartCheckAdmin(ReadOnlyHistoryAdmin):
-    list_display = ("goal", "specific", "measurable", "achievable", "relevant", "time_bound",
-                    "checked_by", "checked_at")
-    list_filter = ("specific", "measurable", "achievable", "relevant", "time_bound")
-    list_select_related = ("goal", "checked_by")
-    search_fields = ("goal__text", "note")
 
 
 @admin.register(Signature)

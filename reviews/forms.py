@@ -143,6 +143,12 @@ class BaseGoalFormSet(BaseFormSet):
         forms_ = [f for f in self.forms if f.cleaned_data]
         return [f.to_row() for f in sorted(forms_, key=order_of)]
 
+    def replies(self) -> dict[int, str]:
+        """The supervisor's reply on each goal the employee flagged, as typed."""
+        return {form.cleaned_data["goal_id"]: form.cleaned_data.get("reply", "")
+                for form in self.forms
+                if form.cleaned_data and form.cleaned_data.get("goal_id") in self.flagged}
+
 
 GoalFormSet = formset_factory(GoalForm, formset=BaseGoalFormSet, extra=0, can_delete=True,
                               can_order=True, max_num=100, validate_max=True)

@@ -47,16 +47,12 @@ def sheet_edit(request, pk):
         sheet_form = SheetDraftForm(request.POST, instance=sheet)
         formset = GoalFormSet(request.POST, **formset_kwargs)
         if sheet_form.is_valid() and formset.is_valid():
-            replies = {row.goal_id: form.cleaned_data.get("reply", "")
-                       for form, row in ((f, f.to_row()) for f in formset.forms
-                                         if f.cleaned_data)
-                       if row.goal_id in flagged}
             try:
                 services.sheet_save_draft(
                     sheet_id=sheet.pk, actor=request.user,
                     version=sheet_form.cleaned_data["version"],
                     sheet_values=sheet_form.cleaned_data, rows=formset.rows_in_order(),
-                    replies=replies)
+                    replies=formset.replies())
             except StaleVersion as error:
                 messages.warning(request, str(error))
                 return redirect("sheet_edit", pk=sheet.pk)

@@ -303,7 +303,7 @@ def test_two_sweeps_on_the_same_day_send_each_reminder_once(period, rules, mailo
 def test_claims_are_inserted_the_same_way_without_postgresql(sheet, rules, monkeypatch,
                                                              mailoutbox):
     # The embedded default is SQLite: claims go through bulk_create(ignore_conflicts=True).
-    from reviews import reminders
+    from reviews.notifications import reminders
 
     monkeypatch.setattr(reminders.connection, "vendor", "sqlite")
     first = sweep(GOALS_DUE)
