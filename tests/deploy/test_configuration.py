@@ -202,3 +202,10 @@ def test_the_image_collects_static_files_with_the_manifest_and_has_a_health_chec
     assert 'CMD ["python", "scripts/healthcheck.py", "web"]' in dockerfile
     assert dockerfile.rstrip().endswith('CMD ["gunicorn", "config.wsgi"]')
     assert "SECRET_KEY=" not in dockerfile
+
+
+def test_env_example_can_be_read_by_a_shell_as_the_readme_does(tmp_path):
+    # `set -a; . ./.env; set +a` before the by-hand commands: every line must be valid shell.
+    result = proc.run(["/bin/bash", "-euc", "set -a; . ./.env.example; set +a; "
+                       'echo "$DEBUG $PUBLIC_URL [$SECRET_KEY]"'], {"PATH": "/usr/bin:/bin"})
+    assert result.stdout.strip() == "0 http://localhost:8000 []", result.stderr
