@@ -12,6 +12,8 @@ from cryptography.fernet import Fernet
 from config import deploy
 from tests.deploy import processes as proc
 
+pytestmark = pytest.mark.deploy
+
 GOOD_KEY = "x7" * 20 + "abcdefghijklmnop"  # 56 varied characters
 FERNET = Fernet.generate_key().decode()
 ENV = {"SECRET_KEY": GOOD_KEY, "SSN_ENCRYPTION_KEYS": FERNET,

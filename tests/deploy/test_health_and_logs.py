@@ -16,6 +16,8 @@ from config import health, logs
 from config.celery import app
 from tests.deploy import processes as proc
 
+pytestmark = pytest.mark.deploy
+
 READY = {"status": "ok", "checks": {"database": "ok", "migrations": "ok",
                                     "broker": "not configured", "storage": "ok"}}
 

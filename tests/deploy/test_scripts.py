@@ -6,7 +6,11 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from tests.deploy import processes as proc
+
+pytestmark = pytest.mark.deploy
 
 INSTALLED = "libpango-1.0-0 libpangoft2-1.0-0"
 
