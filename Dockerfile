@@ -28,8 +28,10 @@ print('\\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependen
 
 COPY . .
 
-# Static files are collected into the image once, hashed and compressed, and served by whitenoise.
-RUN SECRET_KEY=collectstatic-only DEBUG=0 python manage.py collectstatic --noinput \
+# Static files are collected into the image once, hashed and compressed (the manifest), and
+# served by whitenoise. collectstatic needs no secrets, so it runs with the development settings
+# (DEBUG=1); the containers themselves run with DEBUG=0 and refuse to start without their secrets.
+RUN DEBUG=1 python manage.py collectstatic --noinput \
  && useradd --system --uid 10001 --home-dir /app goalpost \
  && mkdir -p /app/media \
  && chown goalpost /app/media
@@ -37,4 +39,10 @@ RUN SECRET_KEY=collectstatic-only DEBUG=0 python manage.py collectstatic --noinp
 USER goalpost
 EXPOSE 8000
 
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# Healthy when /readyz answers 200 (database, migrations, broker, storage); compose gives the
+# worker and beat checks of their own.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["python", "scripts/healthcheck.py", "web"]
+
+# gunicorn.conf.py (beside manage.py) sets the bind address, workers, threads, timeouts and logs.
+CMD ["gunicorn", "config.wsgi"]

@@ -1,11 +1,22 @@
 """The Celery app. With no CELERY_BROKER_URL set, settings make every task run eagerly."""
 
 import os
+import sys
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+# --- Deployment (issue 11): a worker or beat started with a bad production setting stops with the
+# same sentences as manage.py and gunicorn (config/deploy.py), not a traceback from inside
+# Django's setup.
+if sys.argv and sys.argv[0].endswith(("celery", "celery/__main__.py")):
+    from config import deploy
+
+    if not deploy.is_debug(os.environ) and (_problems := deploy.production_problems(os.environ)):
+        sys.exit(deploy.refusal(_problems))
 
 app = Celery("goalpost")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -17,3 +28,15 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "send-reminders": {"task": "notifications.send_reminders", "schedule": crontab(minute="*/15")},
 }
+
+
+# --- Deployment (issue 11): the worker and beat log through settings.LOGGING, like the web
+# process: same format (text or JSON), each line once. Connecting this signal stops Celery from
+# installing a root handler of its own beside Django's.
+@setup_logging.connect
+def _use_django_logging(**kwargs):
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)

@@ -4,11 +4,15 @@ With nothing set, the app runs on a SQLite file, Celery runs tasks eagerly and e
 the console, so a newcomer needs nothing else.
 """
 
+import logging
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from config import deploy, logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -18,17 +22,47 @@ def envbool(name: str, default: str) -> bool:
 
 
 def envint(name: str, default: str) -> int:
-    return int(os.getenv(name, default))
+    value = os.getenv(name, default)
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number (it is {value!r}).") from None
 
 
-DEVELOPMENT_SECRET_KEY = "goalpost-development-only-secret-key-change-me"
-SECRET_KEY = os.getenv("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+# --- Deployment (issue 11): production fails closed -------------------------------------------
+# With DEBUG off the app refuses to start, naming the variable, rather than answering 500 later
+# (config/deploy.py holds the rules, shared with gunicorn.conf.py and the tests).
 DEBUG = envbool("DEBUG", "True")
-if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
-    raise ImproperlyConfigured("Set SECRET_KEY when DEBUG is off.")
-ALLOWED_HOSTS = [h for h in os.getenv("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
-SITE_ROOT = os.getenv("SITE_ROOT", "http://localhost:8000")
+if not DEBUG and (_problems := deploy.production_problems(os.environ)):
+    raise ImproperlyConfigured(deploy.refusal(_problems))
+SECRET_KEY = os.getenv("SECRET_KEY") or deploy.DEVELOPMENT_SECRET_KEY
+
+# --- Deployment (issue 11): one public address drives hosts, origins and HTTPS -----------------
+# PUBLIC_URL (SITE_ROOT is its older name) is the address people open. Its host becomes
+# ALLOWED_HOSTS and its origin CSRF_TRUSTED_ORIGINS; https:// turns on the proxy header, the SSL
+# redirect and HSTS. Each one can still be set on its own.
+PUBLIC_URL = deploy.public_url_from(os.environ)
+_https = bool(PUBLIC_URL and PUBLIC_URL.startswith("https://"))
+# Links in e-mails; without a public address, the local server on PORT (what start.sh serves).
+SITE_ROOT = (PUBLIC_URL or f"http://localhost:{os.getenv('PORT') or '8000'}").rstrip("/")
+ALLOWED_HOSTS = deploy.split_list(os.getenv("ALLOWED_HOSTS")) or (
+    [urlsplit(PUBLIC_URL).hostname] if PUBLIC_URL
+    else deploy.split_list(deploy.DEVELOPMENT_ALLOWED_HOSTS))
+CSRF_TRUSTED_ORIGINS = deploy.split_list(os.getenv("CSRF_TRUSTED_ORIGINS")) or (
+    [deploy.origin_of(PUBLIC_URL)] if PUBLIC_URL else [])
+# The TLS proxy in front tells gunicorn the original scheme in X-Forwarded-Proto; trust it only
+# behind such a proxy (it must overwrite the header a client sends).
+if envbool("SECURE_PROXY_SSL_HEADER", str(_https)):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", str(_https))
+# Health probes come over plain HTTP from inside the container network (config/health.py
+# answers them before this redirect anyway).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000" if _https else "0")
+# includeSubDomains covers only hosts below the site's own name; preload has no effect until
+# the domain is submitted to the browsers' list, which only an apex domain can be.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", str(_https))
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", str(_https))
 
 INSTALLED_APPS = [
     "config.apps.GoalpostAdminConfig",  # the admin site, entered by the access policy
@@ -51,6 +85,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Deployment (issue 11): a request id on every request and its log lines, then the health
+    # probes, answered before host checks and HTTPS redirects (config/health.py).
+    "config.logs.RequestIdMiddleware",
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,11 +145,49 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
+
+# --- Deployment (issue 11): where files go ------------------------------------------------------
+# Static files: collected into STATIC_ROOT (the image does it at build time), hashed and
+# compressed when STATIC_MANIFEST is on, served by whitenoise.
+STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# The DejaVu fonts in static/fonts/ are read from disk by the PDF renderer and never sent to a
+# browser: compressing them (brotli, 2 MB) was most of collectstatic's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    "jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br", "swf",
+    "flv", "woff", "woff2", "ttf", "pdf")
+# Archive PDFs and export ZIPs go through Django's storage API: a folder (MEDIA_ROOT, shared by
+# web and worker) or, with FILE_STORAGE=s3, any S3-compatible object store (django-storages), so
+# several web and worker machines share one archive.
+FILE_STORAGE = os.getenv("FILE_STORAGE", "filesystem").strip().lower()
+if FILE_STORAGE == "filesystem":
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif FILE_STORAGE == "s3":
+    if not os.getenv("S3_BUCKET"):
+        raise ImproperlyConfigured("FILE_STORAGE=s3 needs S3_BUCKET, the bucket that holds the "
+                                   "archive PDFs and exports.")
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.getenv("S3_BUCKET"),
+            "endpoint_url": os.getenv("S3_ENDPOINT_URL") or None,  # empty: AWS itself
+            "region_name": os.getenv("S3_REGION") or None,
+            "access_key": os.getenv("S3_ACCESS_KEY_ID") or None,  # empty: boto3's own chain
+            "secret_key": os.getenv("S3_SECRET_ACCESS_KEY") or None,
+            "location": os.getenv("S3_PREFIX", ""),
+            "addressing_style": os.getenv("S3_ADDRESSING_STYLE") or None,
+            # Never overwrite: two runs saving the same name keep both, and the archive's claim
+            # deletes the loser's copy, never the winner's.
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"FILE_STORAGE must be filesystem or s3 (it is {FILE_STORAGE!r}).")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -132,7 +208,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # SSNs are encrypted with keys of their own, never SECRET_KEY: comma-separated Fernet keys, the
 # first encrypts, all decrypt (so a key can be rotated). Unset in DEBUG: a development key is
 # derived; unset in production: storing an SSN fails loudly.
-SSN_ENCRYPTION_KEYS = [k for k in os.getenv("SSN_ENCRYPTION_KEYS", "").split(",") if k]
+SSN_ENCRYPTION_KEYS = deploy.split_list(os.getenv("SSN_ENCRYPTION_KEYS"))
 
 # E-mail: console unless an SMTP host is given.
 EMAIL_HOST = os.getenv("EMAIL_HOST", "")
@@ -164,20 +240,28 @@ CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0,
                                     "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
+# Deployment (issue 11): beat keeps its schedule state here (compose: a path in /tmp) and wakes
+# at least every minute, so the file's age tells a health check that beat is alive
+# (scripts/healthcheck.py beat).
+CELERY_BEAT_SCHEDULE_FILENAME = os.getenv("CELERY_BEAT_SCHEDULE_FILENAME", "celerybeat-schedule")
+CELERY_BEAT_MAX_LOOP_INTERVAL = 60
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "True")
     CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", "True")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # WeasyPrint and fontTools narrate every PDF step and glyph at INFO.
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+# --- Deployment (issue 11): logs ---------------------------------------------------------------
+# Every line once, to standard error: Django's own handlers are replaced, Celery keeps these
+# (config/celery.py) and gunicorn uses the same formats (gunicorn.conf.py). LOG_FORMAT=json writes
+# one JSON object a line for log collectors. A refused request (403, 400) is one line; every line
+# written while a request runs carries its request id (config/logs.py).
+LOG_FORMAT = os.getenv("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json (it is {LOG_FORMAT!r}).")
+LOG_LEVEL = os.getenv("LOG_LEVEL", "INFO").strip().upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL "
+                               f"(it is {LOG_LEVEL!r}).")
+LOGGING = logs.logging_config(LOG_FORMAT, LOG_LEVEL)
+# Python warnings (a library's UserWarning) go through the same handler, as log lines.
+logging.captureWarnings(True)

@@ -30,7 +30,7 @@ fi
 [ -x /usr/bin/chromium ] || die "/usr/bin/chromium is still missing after apt-get install"
 
 # --- Pango for WeasyPrint (the archive PDFs), from Debian like Chromium ------------------
-source scripts/pdf-libs.sh
+PDF_LIBS_REQUIRED=1 source scripts/pdf-libs.sh
 
 # --- PostgreSQL ---------------------------------------------------------------------------
 if ! pg_isready -q -h 127.0.0.1 -p 5432; then
@@ -69,9 +69,16 @@ if [ -z "${DATABASE_URL:-}" ]; then
         createdb -h 127.0.0.1 -p 5432 -U postgres goalpost
     fi
 fi
-# Redis for the tests that need a real broker; CELERY_BROKER_URL stays unset so that every
-# other test runs its tasks eagerly.
-export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
+# Redis for the tests that need a real broker: a database number of the tests' own (never 0,
+# which other software on the host uses), emptied by those tests before and after them.
+# CELERY_BROKER_URL stays unset so that every other test runs its tasks eagerly.
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/15}"
+redis_db="${REDIS_URL##*/}"
+redis_db="${redis_db%%\?*}"
+[[ "$redis_db" =~ ^[0-9]+$ ]] \
+    || die "REDIS_URL=$REDIS_URL names no database number; add one, e.g. redis://127.0.0.1:6379/15"
+[ "$redis_db" != 0 ] \
+    || die "REDIS_URL=$REDIS_URL is Redis database 0; the tests flush theirs, pick another number"
 
 echo "==> DATABASE_URL=${DATABASE_URL%%\?*}  REDIS_URL=$REDIS_URL"
 

@@ -37,7 +37,9 @@ WRITES = {"goal set apply preview", "progress upload", "progress import preview"
 def test_the_demo_and_every_page_work_on_sqlite_with_no_environment(tmp_path):
     # Nothing but the database: no SECRET_KEY, DEBUG, SSN key, broker or mail host, as a
     # newcomer running scripts/start.sh (PYTHONPATH only so an unusual install still imports).
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    # MEDIA_ROOT only so that the demo's archive PDFs go to a temporary folder, not the tree's.
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+           "MEDIA_ROOT": str(tmp_path / "media")}
     if "PYTHONPATH" in os.environ:
         env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     run = subprocess.run([sys.executable, str(WALK)], cwd=BASE_DIR, env=env,

@@ -71,7 +71,10 @@ def worker(transactional_db, tmp_path):
     assert connection.vendor == "postgresql", "The worker needs the PostgreSQL test database."
     queue = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
     queue.ping()  # Redis unreachable: the test fails here, it is never skipped
-    queue.delete("celery")  # nothing left over from an earlier run
+    # The tests' own database (scripts/test.sh refuses 0): emptied before, and after, the run.
+    assert queue.connection_pool.connection_kwargs.get("db", 0) != 0, (
+        f"REDIS_URL={REDIS_URL} is database 0; the test empties its database, use another")
+    queue.flushdb()
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     log = tmp_path / "worker.log"
@@ -95,6 +98,7 @@ def worker(transactional_db, tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        queue.flushdb()  # no Celery keys left behind
 
 
 def test_a_transitions_email_goes_through_redis_to_a_real_worker(worker, client, sheet,
