@@ -161,6 +161,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+# No version banner on every process start (it broke one-object-a-line JSON logs); failures and
+# lockouts are still logged, naming only the username and address.
+AXES_VERBOSE = False
 # Idle sessions end: requests renew the session (config.security.IdleSessionMiddleware), so
 # only inactivity expires it.
 SESSION_COOKIE_AGE = 60 * envint("SESSION_IDLE_MINUTES", "30")
