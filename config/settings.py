@@ -6,10 +6,12 @@ the console, so a newcomer needs nothing else.
 
 import logging
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config import deploy, logs
@@ -76,6 +78,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "simple_history",
+    "axes",
     "goalsapp",
     "reviews",
     # Built on the workflow core, which never imports them (docs/architecture.md).
@@ -99,6 +102,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Browser-side defences (issue 12): the Content-Security-Policy, no-store on authenticated
+    # pages, and login throttling (axes last, as its documentation asks).
+    "csp.middleware.CSPMiddleware",
+    "config.security.NoStoreWhenSignedInMiddleware",
+    "config.security.IdleSessionMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -137,6 +146,44 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "inbox"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Browser-side defences (issue 12) ---------------------------------------------------------
+# Login throttling: after AXES_FAILURE_LIMIT wrong passwords for one username from one address,
+# that pair is locked out for AXES_COOLOFF_MINUTES; an admin unlocks early by deleting the
+# attempt in the admin ("Axes → Access attempts").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+# No version banner on every process start (it broke one-object-a-line JSON logs); failures and
+# lockouts are still logged, naming only the username and address.
+AXES_VERBOSE = False
+# Idle sessions end: requests renew the session (config.security.IdleSessionMiddleware), so
+# only inactivity expires it.
+SESSION_COOKIE_AGE = 60 * envint("SESSION_IDLE_MINUTES", "30")
+# Content-Security-Policy (django-csp 4): nothing inline, nothing from another origin. Bootstrap's
+# icons are data: URIs. Violations are reported to /csp-report/ and logged.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": "/csp-report/",
+    },
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.getenv("TIME_ZONE", "UTC")

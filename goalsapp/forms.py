@@ -4,6 +4,7 @@ from goalsapp.progress_csv.progress_problems, so the form and the bulk load say 
 from django import forms
 from django.utils import timezone
 
+from .progress_csv import MAX_BYTES as CSV_MAX_BYTES
 from .progress_csv import progress_problems
 
 NUMBER_MESSAGE = "Enter a number, such as 12 or 1500.50."
@@ -56,3 +57,13 @@ class ProgressEntryForm(forms.Form):
 class ProgressUploadForm(forms.Form):
     file = forms.FileField(label="CSV file", error_messages={
         "required": "Choose a CSV file to upload.", "empty": "The file is empty."})
+
+    def clean_file(self):
+        # The size Django measured while streaming the upload to disk: a file too large is
+        # refused before a byte of it is read into memory.
+        upload = self.cleaned_data["file"]
+        if upload.size > CSV_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {CSV_MAX_BYTES // (1024 * 1024)} MB: split it and "
+                "upload the parts one by one.")
+        return upload

@@ -54,9 +54,24 @@ class GoalSetItemForm(forms.ModelForm):
         return cleaned
 
 
+MAX_ITEMS = 50
+LOST_ROW = "This goal lost its link to the saved set: reload the page and make the change again."
+
+
 class BaseItemFormSet(BaseInlineFormSet):
+    # A forged items-TOTAL_FORMS is capped at MAX_ITEMS (absolute_max), never built beyond it.
+    default_error_messages = {
+        **BaseInlineFormSet.default_error_messages,
+        "too_many_forms": f"A goal set holds at most {MAX_ITEMS} goals: remove some and save "
+                          "again.",
+    }
+
     def clean(self):
         super().clean()
+        # A row the page sent as saved but without its id would be stored as a second copy.
+        for form in self.initial_forms:
+            if form.instance.pk is None and not self._should_delete_form(form):
+                form.add_error(None, LOST_ROW)
         if any(self.errors):
             return
         kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
@@ -71,4 +86,4 @@ class BaseItemFormSet(BaseInlineFormSet):
 
 GoalSetItemFormSet = inlineformset_factory(
     GoalSet, GoalSetItem, form=GoalSetItemForm, formset=BaseItemFormSet, extra=2,
-    can_delete=True, max_num=50, validate_max=True)
+    can_delete=True, max_num=MAX_ITEMS, absolute_max=MAX_ITEMS, validate_max=True)

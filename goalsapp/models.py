@@ -179,21 +179,32 @@ class LockedSheetQuerySet(models.QuerySet):
         self._refuse_locked()
         return super().update(**kwargs)
 
+    def bulk_update(self, objs, fields, batch_size=None):
+        # Checked before Django's own atomic block, so the refusal leaves the caller's
+        # transaction usable.
+        objs = list(objs)
+        self.filter(pk__in=[obj.pk for obj in objs])._refuse_locked()
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
     def delete(self):
         self._refuse_locked()
         return super().delete()
 
-
-class GoalQuerySet(LockedSheetQuerySet):
-    sheet_path = "sheet__"
+    def _sheet_ids_of(self, objs) -> set:
+        """The sheets that new rows would belong to (overridden where the path is longer); a
+        new sheet belongs to no stored sheet."""
+        return {obj.sheet_id for obj in objs} if self.sheet_path else set()
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
-        sheet_ids = {goal.sheet_id for goal in objs}
         # One query however many sheets: goal sets add goals to hundreds of sheets at once.
-        if GoalSheet.objects.filter(pk__in=sheet_ids).signed().exists():
+        if GoalSheet.objects.filter(pk__in=self._sheet_ids_of(objs)).signed().exists():
             raise SheetLocked()
         return super().bulk_create(objs, *args, **kwargs)
+
+
+class GoalQuerySet(LockedSheetQuerySet):
+    sheet_path = "sheet__"
 
 
 class GoalSheet(models.Model):

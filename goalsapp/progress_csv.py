@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 
+from . import csv_safe
 from .models import Goal, GoalSheet, ProgressEntry, ReviewPeriod, signed_q
 
 COLUMNS = ("employee_number", "period", "goal", "as_of", "actual", "note")
@@ -226,7 +227,7 @@ def check_rows(rows: list[Row], *, employees: QuerySet, today: date) -> Preview:
 
 def template_csv() -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_safe.writer(out)
     writer.writerow(COLUMNS)
     writer.writerows(TEMPLATE_ROWS)
     return out.getvalue()

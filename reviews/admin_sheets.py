@@ -25,6 +25,7 @@ from .admin_workflow import (
     sheet_step,
 )
 from .forms import GoalForm, GoalFormSet, SheetDraftForm, SummaryForm
+from .integrity import ALTERED, signed_record_problems
 from .selectors import flagged_answers
 from .workflow import WorkflowError
 
@@ -231,6 +232,13 @@ class GoalSheetAdmin(WorkflowAdmin):
         for formset in formsets:
             formset.change_message_rows()
         return super().construct_change_message(request, form, formsets, add)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        sheet = GoalSheet.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if sheet is not None and request.method == "GET":
+            if problems := signed_record_problems(sheet):
+                self.message_user(request, f"{ALTERED}: {' '.join(problems)}", messages.ERROR)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def delete_view(self, request, object_id, extra_context=None):
         return self.refuse(request, SHEETS_STAY, self.change_url(object_id))

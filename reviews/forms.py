@@ -107,16 +107,29 @@ class GoalForm(forms.Form):
         return cleaned
 
     def to_row(self) -> GoalRow:
+        # A row marked for deletion keeps only the fields that were valid (Django drops the
+        # rest), so nothing here may assume a field is present.
         c = self.cleaned_data
         return GoalRow(
             goal_id=c.get("goal_id"), competency=c.get("competency"), text=c.get("text", ""),
-            measure_kind=c["measure_kind"], target=c.get("target"), unit=c.get("unit", ""),
-            direction=c["direction"], baseline=c.get("baseline"), due_on=c.get("due_on"),
+            measure_kind=c.get("measure_kind", Goal.MeasureKind.COUNT), target=c.get("target"),
+            unit=c.get("unit", ""), direction=c.get("direction", Goal.Direction.HIGHER),
+            baseline=c.get("baseline"), due_on=c.get("due_on"),
             weight=c.get("weight"), delete=bool(c.get("DELETE")),
             template_id=c["template"].pk if c.get("template") else None)
 
 
+MAX_GOALS = 100
+
+
 class BaseGoalFormSet(BaseFormSet):
+    # A forged goals-TOTAL_FORMS is capped at MAX_GOALS (absolute_max), never built or rendered
+    # beyond it, and the user is told why.
+    default_error_messages = {
+        **BaseFormSet.default_error_messages,
+        "too_many_forms": f"A sheet holds at most {MAX_GOALS} goals: remove some and save again.",
+    }
+
     def __init__(self, *args, period, flagged, **kwargs):
         self.period = period
         self.flagged = flagged
@@ -151,7 +164,8 @@ class BaseGoalFormSet(BaseFormSet):
 
 
 GoalFormSet = formset_factory(GoalForm, formset=BaseGoalFormSet, extra=0, can_delete=True,
-                              can_order=True, max_num=100, validate_max=True)
+                              can_order=True, max_num=MAX_GOALS, absolute_max=MAX_GOALS,
+                              validate_max=True)
 
 
 def goal_initial(goal: Goal, flagged: dict) -> dict:

@@ -7,9 +7,47 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from goalsapp.models import LONG_TEXT_MAX, Goal, GoalSheet, SheetState, refuse_if_sheet_locked
+from goalsapp.models import (
+    LONG_TEXT_MAX,
+    Goal,
+    GoalSheet,
+    LockedSheetQuerySet,
+    SheetState,
+    refuse_if_sheet_locked,
+)
 
 from .workflow import EVENT_WORDS
+
+
+class RecordAltered(Exception):
+    """Raised when code tries to rewrite or remove the legal record (review events)."""
+
+
+class GoalPartQuerySet(LockedSheetQuerySet):
+    """Answers and SMART checks: bulk writes refuse rows of a signed sheet, as goals do."""
+
+    sheet_path = "goal__sheet__"
+
+    def _sheet_ids_of(self, objs) -> set:
+        return set(Goal.objects.filter(pk__in={obj.goal_id for obj in objs})
+                   .values_list("sheet_id", flat=True))
+
+
+class SignatureQuerySet(LockedSheetQuerySet):
+    sheet_path = "sheet__"
+
+
+class ReviewEventQuerySet(models.QuerySet):
+    """The event log is append-only: rows are added, never changed or removed."""
+
+    def update(self, **kwargs):
+        raise RecordAltered("Review events are the legal record: they are never changed.")
+
+    def delete(self):
+        raise RecordAltered("Review events are the legal record: they are never removed.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise RecordAltered("Review events are the legal record: they are never changed.")
 
 
 class PartOfSignedGoal(models.Model):
@@ -49,6 +87,7 @@ class GoalAnswer(PartOfSignedGoal):
                                    null=True, blank=True, related_name="+")
     replied_at = models.DateTimeField(null=True, blank=True)
 
+    objects = GoalPartQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -81,6 +120,7 @@ class SmartCheck(PartOfSignedGoal):
                                    related_name="+")
     checked_at = models.DateTimeField(default=timezone.now)
 
+    objects = GoalPartQuerySet.as_manager()
     history = HistoricalRecords()
 
     def __str__(self):
@@ -110,6 +150,8 @@ class Signature(models.Model):
     content_hash = models.CharField(max_length=64)
     voided_at = models.DateTimeField(null=True, blank=True)
     void_reason = models.CharField(max_length=200, blank=True)
+
+    objects = SignatureQuerySet.as_manager()
 
     class Meta:
         ordering = ["signed_at"]
@@ -145,12 +187,22 @@ class ReviewEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
 
+    objects = ReviewEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["sheet", "at"])]
 
     def __str__(self):
         return f"{self.action} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise RecordAltered("Review events are the legal record: they are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RecordAltered("Review events are the legal record: they are never removed.")
 
     @property
     def from_label(self) -> str:
@@ -165,4 +217,27 @@ class ReviewEvent(models.Model):
         return EVENT_WORDS.get(self.action, self.action.replace("_", " "))
 
 
-__all__ = ["GoalAnswer", "PartOfSignedGoal", "ReviewEvent", "Signature", "SmartCheck"]
+
+
+class RecordCorrection(models.Model):
+    """A row of the signed record changed by a PostgreSQL superuser for a legal correction,
+    written by the database's own trigger (reviews/migrations/0005), never by the app."""
+
+    at = models.DateTimeField()
+    db_user = models.CharField(max_length=150)
+    reason = models.TextField()
+    table_name = models.CharField(max_length=100)
+    operation = models.CharField(max_length=10)
+    row_before = models.JSONField()
+    row_after = models.JSONField(null=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return (f"{self.operation} on {self.table_name} by {self.db_user} "
+                f"at {self.at:%Y-%m-%d %H:%M}")
+
+
+__all__ = ["GoalAnswer", "PartOfSignedGoal", "RecordAltered", "RecordCorrection", "ReviewEvent",
+           "Signature", "SmartCheck"]

@@ -3,6 +3,7 @@ shows. Visibility always starts from goalsapp.selectors.sheets_visible_to."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -11,6 +12,7 @@ from goalsapp.models import Employee, Goal, GoalSheet, SheetState
 from goalsapp.selectors import Change, sheet_changes
 
 from .canonical import content_hash
+from .integrity import signed_record_problems
 from .models import GoalAnswer, ReviewEvent, Signature
 from .workflow import (
     NEXT_ACTOR,
@@ -82,6 +84,11 @@ class SheetView:
     @property
     def signatures_match(self) -> bool:
         return all(s.content_hash == self.content_hash for s in self.signatures)
+
+    @cached_property
+    def record_problems(self) -> list[str]:
+        """For a signed sheet: why its record is not what Goalpost wrote (empty when intact)."""
+        return signed_record_problems(self.sheet, self.signatures, self.content_hash or None)
 
 
 def sheet_view(sheet: GoalSheet) -> SheetView:

@@ -1,10 +1,10 @@
 """What every page shares: the 403 page with a reason (for both apps), and CSV exports of a
 table."""
 
-import csv
-
 from django.http import HttpResponse
 from django.shortcuts import render
+
+from .. import csv_safe
 
 
 def forbidden(request, reason: str):
@@ -15,7 +15,7 @@ def forbidden(request, reason: str):
 def csv_response(file_name: str, header: list[str], rows) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    writer = csv.writer(response)
+    writer = csv_safe.writer(response)
     writer.writerow(header)
     writer.writerows(rows)
     return response

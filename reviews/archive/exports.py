@@ -4,7 +4,6 @@ manifest.csv, streamed straight to the browser when small and written by a Celer
 Which sheets an export holds always starts from goalsapp.selectors.sheets_visible_to.
 """
 
-import csv
 import hashlib
 import io
 import logging
@@ -23,6 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
+from goalsapp import csv_safe
 from goalsapp.access import may_export_archives, sheets_visible_to
 from goalsapp.models import Employee, GoalSheet, ReviewPeriod
 from reviews.models import Signature
@@ -147,7 +147,7 @@ def write_zip(zip_file: zipfile.ZipFile, entries: Iterable[ExportEntry],
     """Copies each stored PDF into the ZIP, hashing it on the way, then writes the manifest.
     Yields after each file, so a caller can stream what was written so far."""
     manifest = io.StringIO()
-    rows = csv.writer(manifest)
+    rows = csv_safe.writer(manifest)
     rows.writerow(MANIFEST_COLUMNS)
     count = 0
     for entry in entries:

@@ -9,6 +9,36 @@ from django.utils import timezone
 from goalsapp.models import GoalSheet
 
 
+class ArchiveStored(Exception):
+    """Raised when code tries to change or remove an archive whose PDF is stored."""
+
+    def __init__(self, archive_id=None):
+        super().__init__(f"Archive {archive_id} holds a stored PDF: it is never changed or "
+                         "removed.")
+
+
+class ArchiveQuerySet(models.QuerySet):
+    """Bulk writes leave stored archives alone (a claim or a failure touches only rows with no
+    file, and says so in its filter)."""
+
+    def _refuse_stored(self):
+        if self.exclude(file="").exists():
+            raise ArchiveStored()
+
+    def update(self, **kwargs):
+        self._refuse_stored()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_stored()
+        return super().delete()
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        self.filter(pk__in=[obj.pk for obj in objs])._refuse_stored()
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+
 class SheetArchive(models.Model):
     """The archival PDF of one signed sheet: rendered once, stored with its SHA-256, never
     re-rendered once a file is stored. One per sheet (the unique sheet), whatever retries do."""
@@ -32,6 +62,8 @@ class SheetArchive(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ArchiveQuerySet.as_manager()
+
     class Meta:
         db_table = "reviews_sheetarchive"  # made before the archive was an app of its own
         ordering = ["-created_at"]
@@ -40,6 +72,18 @@ class SheetArchive(models.Model):
 
     def __str__(self):
         return f"Archive of {self.sheet} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        # Asks the database: a copy loaded before the file was stored must not overwrite it.
+        if self.pk is not None and SheetArchive.objects.filter(pk=self.pk).exclude(
+                file="").exists():
+            raise ArchiveStored(self.pk)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if SheetArchive.objects.filter(pk=self.pk).exclude(file="").exists():
+            raise ArchiveStored(self.pk)
+        return super().delete(*args, **kwargs)
 
     @property
     def is_stored(self) -> bool:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from goalsapp.access import get_sheet_for_user, may_export_archives, may_verify_archives
 from goalsapp.views.common import forbidden
+from reviews.integrity import signed_record_problems
 from reviews.workflow import ActionForbidden, WorkflowError
 
 from . import exports, services
@@ -149,7 +150,9 @@ def archive_verify(request):
         archive = services.archive_matching(request.user, digest.hexdigest())
         result = {"sha256": digest.hexdigest(), "archive": archive,
                   "name": form.cleaned_data["file"].name,
-                  "signed_at": services.hr_signed_at(archive) if archive else None}
+                  "signed_at": services.hr_signed_at(archive) if archive else None,
+                  # The file matches, but the record it was made from may have been altered.
+                  "problems": signed_record_problems(archive.sheet) if archive else []}
         form = VerifyForm()
     return render(request, "archive/verify.html", {"form": form, "result": result})
 

@@ -29,5 +29,13 @@
   });
 
   document.body.addEventListener("htmx:afterSwap", renumber);
+  // A library entry's button says it was added (here, not in an hx-on attribute: the
+  // Content-Security-Policy runs no inline script).
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    const button = event.detail.elt;
+    if (event.detail.successful && button.matches('[data-testid="add-from-library"]')) {
+      button.textContent = "Added ✓ — add again";
+    }
+  });
   renumber();
 })();

@@ -126,10 +126,22 @@ def test_the_visibility_policy_decides_what_an_export_holds(signed_office, perio
     assert names(EmployeeFactory().user) == []
 
 
-def test_the_form_page_says_what_will_be_exported_and_what_is_missing(client, admin,
-                                                                      signed_office, period):
-    SheetArchive.objects.filter(sheet=signed_office["oliver"]).update(
-        status=SheetArchive.Status.FAILED, file="", sha256="")
+@pytest.fixture
+def olivers_render_fails(monkeypatch, other_employee):
+    """Oliver's PDFs fail to render (a stored archive can no longer be emptied afterwards)."""
+    from reviews.archive import services
+
+    def render(sheet, draft=False):
+        if sheet.employee_id == other_employee.pk:
+            raise RuntimeError("the renderer is down")
+        return b"%%PDF-1.7 sheet %d " % sheet.pk * 500
+
+    monkeypatch.setattr(services, "render_sheet_pdf", render)
+
+
+def test_the_form_page_says_what_will_be_exported_and_what_is_missing(
+        client, admin, olivers_render_fails, signed_office, period):
+    assert SheetArchive.objects.get(sheet=signed_office["oliver"]).status == "failed"
     login(client, admin)
 
     response = client.get(reverse("archive_export"), {"period": period.pk})

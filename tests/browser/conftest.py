@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from goalsapp.defaults import create_defaults
 from goalsapp.library import load_library
 from goalsapp.models import Competency, Employee, GoalTemplate, JobTitle
+from tests.browser.helpers import watch_csp
 from tests.factories import DEMO_PASSWORD
 
 # Playwright's sync API keeps an event loop running in this thread; Django's ORM (used by the
@@ -69,10 +70,12 @@ def login(browser, live_server) -> Iterator[Callable[..., tuple[BrowserContext, 
     """login("emma") → (context, page): a fresh browser context signed in through the real login
     form, its page on the inbox. Each call is another person at another browser."""
     contexts: list[BrowserContext] = []
+    violations: list[str] = []
 
     def _login(username: str, *, viewport: dict | None = None) -> tuple[BrowserContext, Page]:
         context = browser.new_context(base_url=live_server.url, viewport=viewport or DESKTOP)
         context.set_default_timeout(TIMEOUT_MS)
+        watch_csp(context, violations)
         contexts.append(context)
         page = context.new_page()
         page.goto("/accounts/login/")
@@ -85,3 +88,5 @@ def login(browser, live_server) -> Iterator[Callable[..., tuple[BrowserContext, 
     yield _login
     for context in contexts:
         context.close()
+    # The Content-Security-Policy is enforced in these tests: any violation fails the test.
+    assert violations == [], f"Content-Security-Policy violations: {violations}"

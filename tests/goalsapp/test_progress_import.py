@@ -179,3 +179,13 @@ def test_the_template_csv_has_the_columns(client, hr):
     response = client.get(reverse("progress_import_template"))
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.decode().splitlines()[0] == HEADER.strip()
+
+
+def test_a_file_over_the_limit_is_refused_by_its_size(client, hr):
+    from goalsapp.progress_csv import MAX_BYTES
+
+    response = _upload(client, hr.user, HEADER + "x" * MAX_BYTES)
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [
+        "The file is larger than 2 MB: split it and upload the parts one by one."]
+    assert not ProgressImport.objects.exists()
