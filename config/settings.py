@@ -76,12 +76,17 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "simple_history",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # the API docs page's Swagger UI as static files, no CDN
     "goalsapp",
     "reviews",
     # Built on the workflow core, which never imports them (docs/architecture.md).
     "reviews.archive",
     "reviews.notifications",
     "reviews.demo",
+    "reviews.api",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # ETag / If-None-Match on the API's reads only (reviews/api/middleware.py).
+    "reviews.api.middleware.ApiConditionalGetMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -134,6 +141,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# The REST API (reviews/api/, docs/api.md): tokens or the browser session, problem details.
+API_RATE_LIMIT = os.getenv("API_RATE_LIMIT", "1200/min")  # per token (session: per user)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "reviews.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["reviews.api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["reviews.api.throttling.TokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "reviews.api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "reviews.api.problems.problem_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Goalpost API",
+    "DESCRIPTION": "People, periods, goal sheets, progress and dashboards, read through the same "
+                   "access policy as the pages. Errors are RFC 9457 problem details.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "APPEND_COMPONENTS": {"securitySchemes": {"tokenAuth": {"type": "http", "scheme": "bearer"}}},
+    "SECURITY": [{"tokenAuth": []}],
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "inbox"
 LOGOUT_REDIRECT_URL = "login"

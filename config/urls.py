@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("reviews.archive.urls")),
     path("", include("reviews.notifications.urls")),
+    path("", include("reviews.api.urls")),
 ]

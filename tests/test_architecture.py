@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-BUILT_ON_THE_CORE = ("reviews.archive", "reviews.notifications", "reviews.demo")
+BUILT_ON_THE_CORE = ("reviews.archive", "reviews.notifications", "reviews.demo", "reviews.api")
 PACKAGE_DIRS = {name: ROOT / name.replace(".", "/") for name in BUILT_ON_THE_CORE}
 
 
