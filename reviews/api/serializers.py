@@ -9,7 +9,7 @@ from .models import ApiToken
 
 
 class EmployeeSerializer(serializers.ModelSerializer):
-    email = serializers.EmailField(source="user.email", read_only=True)
+    email = serializers.SerializerMethodField()
     supervisor_number = serializers.CharField(source="supervisor.employee_number", default=None,
                                               read_only=True, allow_null=True)
 
@@ -19,6 +19,10 @@ class EmployeeSerializer(serializers.ModelSerializer):
                   "work_location", "performance_tier", "supervisor_id", "supervisor_number",
                   "is_active"]
         read_only_fields = fields
+
+    def get_email(self, employee) -> str | None:
+        """The login's e-mail address; null when the HRIS gave none."""
+        return employee.user.email or None
 
 
 class EmployeeWriteSerializer(serializers.Serializer):
@@ -153,6 +157,21 @@ class DashboardRowSerializer(serializers.Serializer):
     with_data = serializers.IntegerField()
     attained = serializers.DecimalField(max_digits=30, decimal_places=8, allow_null=True)
     counts = serializers.DictField(child=serializers.IntegerField())
+
+
+class ProblemErrorSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="The wrong field: a name, or a path like rows/3.")
+    detail = serializers.CharField()
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    errors = ProblemErrorSerializer(many=True, required=False)
 
 
 class TokenSerializer(serializers.ModelSerializer):

@@ -26,8 +26,8 @@ from .idempotency import idempotent
 from .models import ApiToken
 from .problems import problem
 
-PROBLEM = OpenApiResponse(OpenApiTypes.OBJECT, description="RFC 9457 problem details")
-ERRORS = {400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 422: PROBLEM, 429: PROBLEM}
+PROBLEM = OpenApiResponse(s.ProblemSerializer, description="RFC 9457 problem details")
+ERRORS = {(code, "application/problem+json"): PROBLEM for code in (400, 401, 403, 404, 422, 429)}
 
 
 def _refuse(problems: dict[str, str]):
