@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # the API docs page's Swagger UI as static files, no CDN
     "goalsapp",
+    "goalsapp.sso",  # single sign-on, built on goalsapp (docs/operations.md, "Single sign-on")
+    "mozilla_django_oidc",
     "reviews",
     # Built on the workflow core, which never imports them (docs/architecture.md).
     "reviews.archive",
@@ -168,6 +170,28 @@ SPECTACULAR_SETTINGS = {
     "APPEND_COMPONENTS": {"securitySchemes": {"tokenAuth": {"type": "http", "scheme": "bearer"}}},
     "SECURITY": [{"tokenAuth": []}],
 }
+
+# Single sign-on (goalsapp/sso/, docs/operations.md): OpenID Connect when OIDC_RP_CLIENT_ID is set.
+OIDC_RP_CLIENT_ID = os.getenv("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.getenv("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.getenv("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.getenv("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.getenv("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.getenv("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.getenv("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_END_SESSION_ENDPOINT = os.getenv("OIDC_OP_END_SESSION_ENDPOINT", "")
+OIDC_OP_LOGOUT_URL_METHOD = "goalsapp.sso.views.provider_logout_url"
+OIDC_STORE_ID_TOKEN = True  # the hint for the provider's end-session endpoint
+OIDC_CREATE_USER = False  # people come from the HRIS, never from a first sign-in
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+SSO_PROVIDER_NAME = os.getenv("SSO_PROVIDER_NAME", "your company account")
+SSO_ONLY = envbool("SSO_ONLY", "False")  # passwords refused, except the break-glass admin's
+SSO_BREAK_GLASS_USERNAME = os.getenv("SSO_BREAK_GLASS_USERNAME", "")
+AUTHENTICATION_BACKENDS = [
+    "goalsapp.sso.backends.LocalPasswordBackend",
+    *(["goalsapp.sso.backends.EmployeeOIDCBackend"] if OIDC_RP_CLIENT_ID else []),
+]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "inbox"

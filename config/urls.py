@@ -1,12 +1,14 @@
 """Top-level URL map."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from goalsapp.sso import views as sso_views
+
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", sso_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", sso_views.LogoutView.as_view(), name="logout"),
+    path("", include("goalsapp.sso.urls")),
     path("admin/", admin.site.urls),
     path("", include("goalsapp.urls")),
     path("", include("reviews.urls")),

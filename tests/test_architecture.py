@@ -85,3 +85,18 @@ def test_the_checker_sees_a_forbidden_import():
               "def later():\n    from reviews.demo import apps\n")
     assert _against(_imports_in(source, "reviews.views"), BUILT_ON_THE_CORE) >= {
         "reviews.archive.services", "reviews.notifications.models", "reviews.demo.apps"}
+
+
+# Single sign-on is an app built on goalsapp (goalsapp/sso/): the core and the workflow never
+# import it; only config wires its URLs and backends in.
+@pytest.mark.parametrize("path", [
+    *_python_files(ROOT / "goalsapp", leaving_out=[ROOT / "goalsapp" / "sso"]),
+    *_python_files(ROOT / "reviews"),
+], ids=str)
+def test_nothing_but_config_imports_single_sign_on(path):
+    assert not _against(_imports(path), ("goalsapp.sso",)), path
+
+
+@pytest.mark.parametrize("path", _python_files(ROOT / "goalsapp" / "sso"), ids=str)
+def test_single_sign_on_knows_nothing_of_the_workflow(path):
+    assert not _against(_imports(path), ("reviews", "config")), path
