@@ -167,8 +167,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "APPEND_COMPONENTS": {"securitySchemes": {"tokenAuth": {"type": "http", "scheme": "bearer"}}},
-    "SECURITY": [{"tokenAuth": []}],
 }
 
 # Single sign-on (goalsapp/sso/, docs/operations.md): OpenID Connect when OIDC_RP_CLIENT_ID is set.
