@@ -81,7 +81,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # the API docs page's Swagger UI as static files, no CDN
     "goalsapp",
-    "goalsapp.sso",  # single sign-on, built on goalsapp (docs/operations.md, "Single sign-on")
+    # Built on goalsapp, which never imports them: single sign-on and the HRIS people sync.
+    "goalsapp.sso",
+    "goalsapp.people_sync",
     "mozilla_django_oidc",
     "reviews",
     # Built on the workflow core, which never imports them (docs/architecture.md).

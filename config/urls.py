@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("goalsapp.sso.urls")),
     path("admin/", admin.site.urls),
     path("", include("goalsapp.urls")),
+    path("", include("goalsapp.people_sync.urls")),
     path("", include("reviews.urls")),
     path("", include("reviews.archive.urls")),
     path("", include("reviews.notifications.urls")),

@@ -293,6 +293,10 @@ class Can:
         return may_retry_archive(self.user)
 
     @cached_property
+    def manage_people(self) -> bool:
+        return may_manage_people(self.user)
+
+    @cached_property
     def use_admin(self) -> bool:
         return may_use_admin(self.user)
 

@@ -87,16 +87,21 @@ def test_the_checker_sees_a_forbidden_import():
         "reviews.archive.services", "reviews.notifications.models", "reviews.demo.apps"}
 
 
-# Single sign-on is an app built on goalsapp (goalsapp/sso/): the core and the workflow never
-# import it; only config wires its URLs and backends in.
+# Single sign-on and the people sync are apps built on goalsapp (goalsapp/sso/,
+# goalsapp/people_sync/): the core and the workflow never import them; only config wires them in.
+BUILT_ON_GOALSAPP = ("goalsapp.sso", "goalsapp.people_sync")
+GOALSAPP_PACKAGES = [ROOT / name.replace(".", "/") for name in BUILT_ON_GOALSAPP]
+
+
 @pytest.mark.parametrize("path", [
-    *_python_files(ROOT / "goalsapp", leaving_out=[ROOT / "goalsapp" / "sso"]),
+    *_python_files(ROOT / "goalsapp", leaving_out=GOALSAPP_PACKAGES),
     *_python_files(ROOT / "reviews"),
 ], ids=str)
-def test_nothing_but_config_imports_single_sign_on(path):
-    assert not _against(_imports(path), ("goalsapp.sso",)), path
+def test_nothing_but_config_imports_a_package_built_on_goalsapp(path):
+    assert not _against(_imports(path), BUILT_ON_GOALSAPP), path
 
 
-@pytest.mark.parametrize("path", _python_files(ROOT / "goalsapp" / "sso"), ids=str)
-def test_single_sign_on_knows_nothing_of_the_workflow(path):
+@pytest.mark.parametrize("path", [path for package in GOALSAPP_PACKAGES
+                                  for path in _python_files(package)], ids=str)
+def test_packages_built_on_goalsapp_know_nothing_of_the_workflow(path):
     assert not _against(_imports(path), ("reviews", "config")), path
