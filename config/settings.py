@@ -79,12 +79,21 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # the API docs page's Swagger UI as static files, no CDN
     "goalsapp",
+    # Built on goalsapp, which never imports them: single sign-on and the HRIS people sync.
+    "goalsapp.sso",
+    "goalsapp.people_sync",
+    "mozilla_django_oidc",
     "reviews",
     # Built on the workflow core, which never imports them (docs/architecture.md).
     "reviews.archive",
     "reviews.notifications",
     "reviews.demo",
+    "reviews.api",
 ]
 
 MIDDLEWARE = [
@@ -102,8 +111,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Browser-side defences (issue 12): the Content-Security-Policy, no-store on authenticated
-    # pages, and login throttling (axes last, as its documentation asks).
+    # ETag / If-None-Match on the API's reads only (reviews/api/middleware.py).
+    "reviews.api.middleware.ApiConditionalGetMiddleware",
+    # Browser-side defences: the Content-Security-Policy, no-store on authenticated pages, and
+    # login throttling (axes last, as its documentation asks).
     "csp.middleware.CSPMiddleware",
     "config.security.NoStoreWhenSignedInMiddleware",
     "config.security.IdleSessionMiddleware",
@@ -143,6 +154,54 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# The REST API (reviews/api/, docs/api.md): tokens or the browser session, problem details.
+API_RATE_LIMIT = os.getenv("API_RATE_LIMIT", "1200/min")  # per token (session: per user)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "reviews.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["reviews.api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["reviews.api.throttling.TokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "reviews.api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "reviews.api.problems.problem_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Goalpost API",
+    "DESCRIPTION": "People, periods, goal sheets, progress and dashboards, read through the same "
+                   "access policy as the pages. Errors are RFC 9457 problem details.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Single sign-on (goalsapp/sso/, docs/operations.md): OpenID Connect when OIDC_RP_CLIENT_ID is set.
+OIDC_RP_CLIENT_ID = os.getenv("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.getenv("OIDC_RP_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.getenv("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.getenv("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.getenv("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.getenv("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.getenv("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_END_SESSION_ENDPOINT = os.getenv("OIDC_OP_END_SESSION_ENDPOINT", "")
+OIDC_OP_LOGOUT_URL_METHOD = "goalsapp.sso.views.provider_logout_url"
+OIDC_STORE_ID_TOKEN = True  # the hint for the provider's end-session endpoint
+OIDC_CREATE_USER = False  # people come from the HRIS, never from a first sign-in
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+SSO_PROVIDER_NAME = os.getenv("SSO_PROVIDER_NAME", "your company account")
+SSO_ONLY = envbool("SSO_ONLY", "False")  # passwords refused, except the break-glass admin's
+SSO_BREAK_GLASS_USERNAME = os.getenv("SSO_BREAK_GLASS_USERNAME", "")
+SSO_BACKENDS = [
+    "goalsapp.sso.backends.LocalPasswordBackend",
+    *(["goalsapp.sso.backends.EmployeeOIDCBackend"] if OIDC_RP_CLIENT_ID else []),
+]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "inbox"
 LOGOUT_REDIRECT_URL = "login"
@@ -151,10 +210,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Login throttling: after AXES_FAILURE_LIMIT wrong passwords for one username from one address,
 # that pair is locked out for AXES_COOLOFF_MINUTES; an admin unlocks early by deleting the
 # attempt in the admin ("Axes → Access attempts").
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# Axes first, so a locked-out pair is refused before any password or SSO check; then the local
+# password backend ("SSO only" narrows it to the break-glass admin) and the provider's.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *SSO_BACKENDS]
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

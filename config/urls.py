@@ -5,10 +5,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import security
+from goalsapp.sso import views as sso_views
 
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", sso_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", sso_views.LogoutView.as_view(), name="logout"),
+    path("", include("goalsapp.sso.urls")),
     # Password reset by e-mail: Django's own views (templates in templates/registration/).
     path("accounts/password-reset/", auth_views.PasswordResetView.as_view(),
          name="password_reset"),
@@ -21,7 +23,9 @@ urlpatterns = [
     path("csp-report/", security.csp_report, name="csp_report"),
     path("admin/", admin.site.urls),
     path("", include("goalsapp.urls")),
+    path("", include("goalsapp.people_sync.urls")),
     path("", include("reviews.urls")),
     path("", include("reviews.archive.urls")),
     path("", include("reviews.notifications.urls")),
+    path("", include("reviews.api.urls")),
 ]

@@ -216,6 +216,19 @@ def dashboard_scope(user) -> set[int] | None:
     return line_below(me) if me is not None else set()
 
 
+# People and periods ----------------------------------------------------------------------------
+
+def may_manage_people(user) -> bool:
+    """Creating, changing and deactivating people (and their supervisor lines) is HR's and the
+    administrators' work, from a page, the admin or the API alike."""
+    return sees_everything(user)
+
+
+def may_manage_periods(user) -> bool:
+    """Review periods are set up by HR and administrators."""
+    return sees_everything(user)
+
+
 # The archive of signed PDFs --------------------------------------------------------------------
 
 def may_export_archives(user) -> bool:
@@ -278,6 +291,10 @@ class Can:
     @cached_property
     def retry_archive(self) -> bool:
         return may_retry_archive(self.user)
+
+    @cached_property
+    def manage_people(self) -> bool:
+        return may_manage_people(self.user)
 
     @cached_property
     def use_admin(self) -> bool:

@@ -482,6 +482,7 @@ class ProgressEntry(models.Model):
     class Source(models.TextChoices):
         FORM = "form", "Entered on the progress page"
         CSV = "csv", "Imported from a CSV file"
+        API = "api", "Pushed through the API"
 
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="progress_entries")
     as_of = models.DateField("As of")

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
@@ -24,7 +26,7 @@ from .models import (
     ProgressImport,
     ReviewPeriod,
 )
-from .progress_csv import check_rows, decode, progress_problems, read_rows
+from .progress_csv import REQUIRED, Row, check_rows, decode, progress_problems, read_rows
 
 SUMMARY_FIELDS = ("estimated_total_time", "action_plans", "milestones", "additional_comments")
 DRAFT_SHEET_FIELDS = ("goals_completed_since_last", *SUMMARY_FIELDS)
@@ -287,3 +289,112 @@ def progress_import_confirm(*, token, actor, today: date | None = None) -> dict[
         upload.imported_at = timezone.now()
         upload.save(update_fields=["imported_at"])
     return counts
+
+
+def progress_rows_record(*, actor, rows: list[dict[str, str]],
+                         today: date | None = None) -> dict[str, int]:
+    """Records many actuals at once (the API's bulk write) by the CSV import's own rules and
+    messages: the same scope, lookup and checks. All or nothing: any row refused raises
+    `ProgressRefused` keyed "rows/<index>" and nothing is recorded."""
+    today = today or timezone.localdate()
+    parsed = [Row(index, {name: str(cells.get(name, "") or "").strip()
+                          for name in (*REQUIRED, "note")})
+              for index, cells in enumerate(rows)]
+    with transaction.atomic():
+        preview = check_rows(parsed, employees=progress_import_scope(actor), today=today)
+        if preview.invalid:
+            raise ProgressRefused({f"rows/{row.line}": " ".join(row.errors)
+                                   for row in preview.invalid})
+        counts = {"new": 0, "update": 0, "already recorded": 0}
+        for row in preview.valid:
+            counts[_record(row.goal, as_of=row.as_of, actual=row.actual, note=row.note,
+                           actor=actor, source=ProgressEntry.Source.API)] += 1
+        _refresh_latest({row.goal.pk for row in preview.valid})
+    return counts
+
+
+# People and periods: what HR's systems keep in sync --------------------------------------------
+
+class PeopleRefused(Exception):
+    """A person or period cannot be saved; `problems` maps a field to a sentence."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__(" ".join(problems.values()))
+
+
+PERSON_FIELDS = ("full_name", "title", "territory", "work_location", "performance_tier",
+                 "supervisor", "is_active")
+
+
+def _supervisor_problem(employee: Employee | None, supervisor: Employee | None) -> str:
+    if supervisor is None:
+        return ""
+    if employee is not None and employee.pk is not None:
+        seen = set()
+        boss = supervisor
+        while boss is not None and boss.pk not in seen:
+            if boss.pk == employee.pk:
+                return (f"{supervisor.employee_number} reports to "
+                        f"{employee.employee_number} already: that would make a loop.")
+            seen.add(boss.pk)
+            boss = boss.supervisor
+    if not supervisor.is_active:
+        return f"{supervisor.employee_number} has left: choose an active supervisor."
+    return ""
+
+
+def employee_save(*, actor, values: dict, employee: Employee | None = None,
+                  email: str | None = None) -> Employee:
+    """Creates a person (with their login, no usable password: they sign in by SSO or a reset)
+    or updates one; deactivating also deactivates the login, and nobody is ever deleted."""
+    with transaction.atomic():
+        if employee is not None:
+            employee = Employee.objects.select_for_update().get(pk=employee.pk)
+        problem = _supervisor_problem(employee, values.get("supervisor"))
+        if problem:
+            raise PeopleRefused({"supervisor_number": problem})
+        if employee is None:
+            number = values["employee_number"]
+            if Employee.objects.filter(employee_number=number).exists():
+                raise PeopleRefused({"employee_number": f"{number} exists already."})
+            users = get_user_model()
+            if users.objects.filter(username=number).exists():
+                raise PeopleRefused({"employee_number": f"A login named {number} exists."})
+            user = users(username=number, email=email or "")
+            user.set_unusable_password()
+            user.save()
+            employee = Employee(user=user, employee_number=number)
+        for name in PERSON_FIELDS:
+            if name in values:
+                setattr(employee, name, values[name])
+        employee._history_user = actor
+        employee.save()
+        user = employee.user
+        changed = []
+        if email is not None and user.email != email:
+            user.email, changed = email, [*changed, "email"]
+        if user.is_active != employee.is_active:
+            user.is_active, changed = employee.is_active, [*changed, "is_active"]
+        if changed:
+            user.save(update_fields=changed)
+    return employee
+
+
+PERIOD_FIELDS = ("name", "starts_on", "ends_on", "goals_due", "answers_due", "signatures_due",
+                 "hr_review_due", "currency", "is_open")
+
+
+def period_save(*, values: dict, period: ReviewPeriod | None = None) -> ReviewPeriod:
+    """Creates or updates a review period with the model's own checks (signed content stays)."""
+    period = period or ReviewPeriod()
+    for name in PERIOD_FIELDS:
+        if name in values:
+            setattr(period, name, values[name])
+    try:
+        period.full_clean()
+    except ValidationError as error:
+        raise PeopleRefused({(name if name != "__all__" else "name"): " ".join(messages)
+                             for name, messages in error.message_dict.items()}) from error
+    period.save()
+    return period

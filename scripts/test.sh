@@ -20,6 +20,18 @@ source scripts/venv.sh
 echo "==> installing Goalpost with its test extras into .venv"
 python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
+# --- The OpenID Connect provider the SSO tests start (panva's oidc-provider, from npm) --------
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "==> installing Debian's nodejs and npm"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update -qq
+    as_root apt-get install -y -qq nodejs npm
+fi
+if [ ! -d tests/sso/provider/node_modules/oidc-provider ]; then
+    echo "==> installing the test OIDC provider into tests/sso/provider/node_modules"
+    npm install --prefix tests/sso/provider --no-audit --no-fund --loglevel=error
+fi
+
 # --- Chromium for the browser tests: Debian's build, never a browser download --------------
 if [ ! -x /usr/bin/chromium ]; then
     echo "==> installing Debian's chromium"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-BUILT_ON_THE_CORE = ("reviews.archive", "reviews.notifications", "reviews.demo")
+BUILT_ON_THE_CORE = ("reviews.archive", "reviews.notifications", "reviews.demo", "reviews.api")
 PACKAGE_DIRS = {name: ROOT / name.replace(".", "/") for name in BUILT_ON_THE_CORE}
 
 
@@ -85,3 +85,23 @@ def test_the_checker_sees_a_forbidden_import():
               "def later():\n    from reviews.demo import apps\n")
     assert _against(_imports_in(source, "reviews.views"), BUILT_ON_THE_CORE) >= {
         "reviews.archive.services", "reviews.notifications.models", "reviews.demo.apps"}
+
+
+# Single sign-on and the people sync are apps built on goalsapp (goalsapp/sso/,
+# goalsapp/people_sync/): the core and the workflow never import them; only config wires them in.
+BUILT_ON_GOALSAPP = ("goalsapp.sso", "goalsapp.people_sync")
+GOALSAPP_PACKAGES = [ROOT / name.replace(".", "/") for name in BUILT_ON_GOALSAPP]
+
+
+@pytest.mark.parametrize("path", [
+    *_python_files(ROOT / "goalsapp", leaving_out=GOALSAPP_PACKAGES),
+    *_python_files(ROOT / "reviews"),
+], ids=str)
+def test_nothing_but_config_imports_a_package_built_on_goalsapp(path):
+    assert not _against(_imports(path), BUILT_ON_GOALSAPP), path
+
+
+@pytest.mark.parametrize("path", [path for package in GOALSAPP_PACKAGES
+                                  for path in _python_files(package)], ids=str)
+def test_packages_built_on_goalsapp_know_nothing_of_the_workflow(path):
+    assert not _against(_imports(path), ("reviews", "config")), path

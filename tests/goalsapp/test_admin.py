@@ -29,9 +29,12 @@ from goalsapp.models import (
     ReviewPeriod,
     SheetState,
 )
+from goalsapp.sso.models import SsoIdentity
 from reviews import services
 from reviews.admin_sheets import SHEETS_STAY
 from reviews.admin_workflow import LOCKED
+from reviews.api.models import ApiToken
+from reviews.api.tokens import token_create
 from reviews.archive.exports import ExportFilters, export_job_create
 from reviews.archive.models import ExportJob, SheetArchive
 from reviews.archive.services import archive_get_or_create
@@ -63,6 +66,7 @@ EXPECTED_MODELS = {
     User, Group,
     GoalTemplate, JobTitle, GoalSet,
     NotificationSettings, NotificationPreference, Notification, DigestDelivery,
+    ApiToken, SsoIdentity,
 }
 # A search term that finds at least one row of each model in the `data` fixture.
 SEARCH_TERMS = {
@@ -86,6 +90,8 @@ SEARCH_TERMS = {
     NotificationPreference: "otto",
     Notification: "Oliver",
     DigestDelivery: "otto",
+    ApiToken: "anything",  # a handful of rows, no search box
+    SsoIdentity: "emma",
 }
 
 
@@ -139,6 +145,8 @@ def data(sheet, advance, period, other_employee, other_supervisor, admin):
     goal_set = GoalSet.objects.create(name="Quarterly basics", owner=other_supervisor.user)
     GoalSetItem.objects.create(goal_set=goal_set, template=kpi, competency=kpi.competency,
                                text=kpi.text, target=Decimal(40), unit="days")
+    token_create(name="HRIS nightly", acts_as=admin, scopes=["read", "write_people"])
+    SsoIdentity.objects.create(user=signed.employee.user, subject="idp-emma")
     return SimpleNamespace(signed=signed, draft=draft, with_ssn=other_employee)
 
 
@@ -172,6 +180,8 @@ def an_object_of(model, data):
         NotificationPreference: NotificationPreference.objects.first(),
         Notification: Notification.objects.first(),
         DigestDelivery: DigestDelivery.objects.first(),
+        ApiToken: ApiToken.objects.get(name="HRIS nightly"),
+        SsoIdentity: SsoIdentity.objects.first(),
     }[model]
 
 

@@ -1,0 +1,68 @@
+"""The people sync's pages: upload the HRIS export, see what it changes, apply it."""
+
+import secrets
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from goalsapp.access import may_manage_people
+from goalsapp.views.common import forbidden
+
+from . import sync
+
+NOT_HR = "Keeping people in step with the HR system is for Human Resources and administrators."
+SESSION_KEY = "people_sync_uploads"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="The HRIS export (CSV)")
+
+
+def _uploads(request) -> dict:
+    return request.session.setdefault(SESSION_KEY, {})
+
+
+@login_required
+def people_sync(request):
+    if not may_manage_people(request.user):
+        return forbidden(request, NOT_HR)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        raw = form.cleaned_data["file"].read()
+        try:
+            sync.read(raw)
+        except sync.SyncProblem as problem:
+            form.add_error("file", str(problem))
+        else:
+            token = secrets.token_urlsafe(12)
+            # The file waits in the session (the database), re-read and re-checked on apply.
+            request.session[SESSION_KEY] = {token: raw.decode("utf-8-sig")}
+            return redirect("people_sync_preview", token=token)
+    return render(request, "people_sync/upload.html", {"form": form, "columns": sync.COLUMNS})
+
+
+@login_required
+def people_sync_preview(request, token):
+    if not may_manage_people(request.user):
+        return forbidden(request, NOT_HR)
+    text = _uploads(request).get(token)
+    if text is None:
+        return redirect("people_sync")
+    rows = sync.read(text.encode())
+    if request.method == "POST":
+        result = sync.apply(rows, actor=request.user)
+        request.session.pop(SESSION_KEY, None)
+        leavers = [row.number for row in result.of("leaver")]
+        return render(request, "people_sync/applied.html", {
+            "plan": result, "open_sheets": list(sync.open_sheets_of(leavers))})
+    plan = sync.plan(rows)
+    return render(request, "people_sync/preview.html", {"plan": plan, "token": token})
+
+
+@login_required
+def people_sync_template(request):
+    response = HttpResponse(sync.template_csv(), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="people-template.csv"'
+    return response

@@ -1,0 +1,1 @@
+"""Single sign-on with OpenID Connect: the provider's subject or e-mail mapped to an employee."""

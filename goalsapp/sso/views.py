@@ -1,0 +1,54 @@
+"""The sign-in page (with the provider's button), and sign-out that also ends the provider's
+session when the user came through it and the provider has an end-session endpoint."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.http import Http404
+from django.shortcuts import resolve_url
+from mozilla_django_oidc import views as oidc_views
+
+from .backends import sso_only
+
+
+def sso_enabled() -> bool:
+    return bool(settings.OIDC_RP_CLIENT_ID)
+
+
+class LoginView(auth_views.LoginView):
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sso_enabled": sso_enabled(),
+                "sso_only": sso_only(), "sso_name": settings.SSO_PROVIDER_NAME}
+
+
+def provider_logout_url(request) -> str:
+    """Where sign-out sends an SSO session: the provider's end-session endpoint (RP-initiated
+    logout) with the ID token as hint, back to the sign-in page afterwards."""
+    end_session = settings.OIDC_OP_END_SESSION_ENDPOINT
+    id_token = request.session.get("oidc_id_token")
+    if not (end_session and id_token):
+        return resolve_url(settings.LOGOUT_REDIRECT_URL)
+    back = request.build_absolute_uri("/accounts/login/")
+    return f"{end_session}?" + urlencode({"id_token_hint": id_token,
+                                           "post_logout_redirect_uri": back,
+                                           "client_id": settings.OIDC_RP_CLIENT_ID})
+
+
+class LogoutView(oidc_views.OIDCLogoutView):
+    """POST only, as Django's; a password session simply ends (OIDC_OP_LOGOUT_URL_METHOD is
+    `provider_logout_url`, which knows the difference)."""
+
+    http_method_names = ["post", "options"]
+
+
+def _when_enabled(view):
+    def wrapped(request, *args, **kwargs):
+        if not sso_enabled():
+            raise Http404("Single sign-on is not configured.")
+        return view(request, *args, **kwargs)
+    return wrapped
+
+
+authenticate = _when_enabled(oidc_views.OIDCAuthenticationRequestView.as_view())
+callback = _when_enabled(oidc_views.OIDCAuthenticationCallbackView.as_view())
