@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from goalsapp.access import get_sheet_for_user
 from goalsapp.models import Competency, Goal, GoalTemplate, JobTitle
@@ -27,7 +27,7 @@ from ..forms import (
     SummaryForm,
     goal_initial,
 )
-from ..selectors import flagged_answers, sheet_view
+from ..selectors import flagged_answers, pending_return, sheet_view
 from ..workflow import ActionForbidden, StaleVersion, WorkflowError
 from .common import refusal, sheet_context
 
@@ -73,7 +73,7 @@ def sheet_edit(request, pk):
                               **formset_kwargs)
     attach_hints(formset.forms, sheet)
     return render(request, "reviews/sheet_edit.html", sheet_context(
-        request, sheet, sheet_form=sheet_form, formset=formset,
+        request, sheet, sheet_form=sheet_form, formset=formset, returned=pending_return(sheet),
         library_competencies=Competency.objects.filter(is_active=True),
         library_titles=JobTitle.objects.filter(is_active=True).values_list("name", flat=True)))
 
@@ -156,16 +156,38 @@ class GoalRowStep:
     page: str
     page_template: str
     row_template: str
-    saved_message: str
+    saved_message: str  # after one row
+    page_saved_message: str  # after the page's save
+    next_action: str  # the button that saves the page and goes on to this transition
 
 
 def _goal_rows_page(request, pk, step: GoalRowStep):
-    """The step's page: the sheet's header and one form per goal."""
+    """The step's page: the sheet's header and one form per goal. A POST records every row the
+    user filled in with one press, so a choice made on the page is never lost; a row with a
+    mistake keeps what was typed and says why next to the field, and nothing is lost on the rest."""
     sheet = get_sheet_for_user(request.user, pk)
     if refused := refusal(request, sheet, step.action):
         return refused
     view = sheet_view(sheet)
-    rows = [(goal_view, step.make_form(goal_view)) for goal_view in view.goals]
+    data = request.POST if request.method == "POST" else None
+    rows = [(goal_view, step.make_form(goal_view, data)) for goal_view in view.goals]
+    if data is not None:
+        # Only rows the user changed are recorded: an untouched goal stays unanswered/unreviewed.
+        filled = [(goal_view, form) for goal_view, form in rows if form.has_changed()]
+        if all([form.is_valid() for _, form in filled]):  # every row checked, not the first bad
+            try:
+                for goal_view, form in filled:
+                    step.save(goal_view.goal.pk, request.user, form)
+            except ActionForbidden as error:
+                return forbidden(request, str(error))
+            except WorkflowError as error:
+                messages.error(request, str(error))
+                return redirect(step.page, pk=sheet.pk)
+            if step.next_action in request.POST:
+                return redirect("sheet_transition", pk=sheet.pk, action=step.next_action)
+            messages.success(request, step.page_saved_message)
+            return redirect(step.page, pk=sheet.pk)
+        messages.error(request, "Nothing was saved: correct the goals marked below.")
     return render(request, step.page_template, sheet_context(
         request, sheet, view=view, rows=rows, labels=SMART_LABELS))
 
@@ -209,7 +231,8 @@ def _goal_row_post(request, pk, goal_id, step: GoalRowStep):
 ANSWER_STEP = GoalRowStep(
     action="answer_goal", make_form=_answer_form, page="sheet_answers",
     page_template="reviews/sheet_answers.html", row_template="reviews/partials/answer_row.html",
-    saved_message="Answer saved.",
+    saved_message="Answer saved.", page_saved_message="Answers saved.",
+    next_action="submit_answers",
     save=lambda goal_id, actor, form: services.goal_answer(
         goal_id=goal_id, actor=actor, answer=form.cleaned_data["answer"],
         comment=form.cleaned_data["comment"]),
@@ -217,6 +240,7 @@ ANSWER_STEP = GoalRowStep(
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def sheet_answers(request, pk):
     return _goal_rows_page(request, pk, ANSWER_STEP)
 
@@ -230,8 +254,8 @@ def goal_answer(request, pk, goal_id):
 # HR's SMART review ------------------------------------------------------------------------------
 
 def _smart_form(goal_view, data=None):
-    """HR's checklist for one goal. Until HR has saved a verdict the boxes are prefilled with
-    the assistant's hints, shown next to each criterion; only HR's save records anything."""
+    """HR's checklist for one goal. HR ticks every box themselves: the assistant's hints sit
+    beside the boxes and never tick them, and only HR's save records anything."""
     check = goal_view.smart_check
     goal = goal_view.goal
     sheet = goal.sheet
@@ -239,7 +263,7 @@ def _smart_form(goal_view, data=None):
         sheet._suited = title_competencies(sheet.title)
     hints = smart_hints(goal, sheet, suited=sheet._suited)
     initial = ({name: getattr(check, name) for name in SMART_LABELS} | {"note": check.note}
-               if check else {name: hint.passes for name, hint in hints.items()})
+               if check else {})
     form = SmartCheckForm(data, prefix=f"goal-{goal.pk}", initial=initial)
     form.hinted_fields = [(form[name], hints[name]) for name in SMART_LABELS]
     return form
@@ -248,13 +272,15 @@ def _smart_form(goal_view, data=None):
 SMART_STEP = GoalRowStep(
     action="smart_check", make_form=_smart_form, page="sheet_smart",
     page_template="reviews/sheet_smart.html", row_template="reviews/partials/smart_row.html",
-    saved_message="SMART review saved.",
+    saved_message="SMART review saved.", page_saved_message="SMART review saved.",
+    next_action="sign_hr",
     save=lambda goal_id, actor, form: services.goal_smart_check(
         goal_id=goal_id, actor=actor, verdicts=form.verdicts(), note=form.cleaned_data["note"]),
 )
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def sheet_smart(request, pk):
     return _goal_rows_page(request, pk, SMART_STEP)
 
