@@ -171,10 +171,10 @@ class SheetDraftForm(forms.ModelForm):
 
     class Meta:
         model = GoalSheet
-        fields = ("goals_completed_since_last", "estimated_total_time", "action_plans",
-                  "milestones", "additional_comments")
+        # Goals completed since the last feedback are the employee's to write (section 3).
+        fields = ("estimated_total_time", "action_plans", "milestones", "additional_comments")
         widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in (
-            "goals_completed_since_last", "action_plans", "milestones", "additional_comments")}
+            "action_plans", "milestones", "additional_comments")}
         error_messages = {name: {"max_length": _too_long(LONG_TEXT_MAX)} for name in fields}
 
     def __init__(self, *args, **kwargs):
@@ -182,6 +182,21 @@ class SheetDraftForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+class EmployeeSectionForm(forms.ModelForm):
+    """Section 3 of the paper form, written by the employee on the answers page."""
+
+    class Meta:
+        model = GoalSheet
+        fields = ("goals_completed_since_last", "employee_comments")
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+        help_texts = {
+            "goals_completed_since_last": "What you achieved since your last performance "
+                                          "feedback. Optional.",
+            "employee_comments": "Anything you want on the record about these goals. Optional.",
+        }
+        error_messages = {name: {"max_length": _too_long(LONG_TEXT_MAX)} for name in fields}
 
 
 class SummaryForm(SheetDraftForm):

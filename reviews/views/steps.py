@@ -20,6 +20,7 @@ from ..editor_hints import attach_hints
 from ..forms import (
     SMART_LABELS,
     AnswerForm,
+    EmployeeSectionForm,
     GoalForm,
     GoalFormSet,
     SheetDraftForm,
@@ -159,6 +160,9 @@ class GoalRowStep:
     saved_message: str  # after one row
     page_saved_message: str  # after the page's save
     next_action: str  # the button that saves the page and goes on to this transition
+    # A form for the whole sheet on the same page (the employee's own section), and its save.
+    make_sheet_form: Callable | None = None  # (sheet, data) → form
+    save_sheet: Callable | None = None  # (sheet_id, actor, form) → None
 
 
 def _goal_rows_page(request, pk, step: GoalRowStep):
@@ -171,11 +175,17 @@ def _goal_rows_page(request, pk, step: GoalRowStep):
     view = sheet_view(sheet)
     data = request.POST if request.method == "POST" else None
     rows = [(goal_view, step.make_form(goal_view, data)) for goal_view in view.goals]
+    sheet_form = step.make_sheet_form(sheet, data) if step.make_sheet_form else None
     if data is not None:
         # Only rows the user changed are recorded: an untouched goal stays unanswered/unreviewed.
         filled = [(goal_view, form) for goal_view, form in rows if form.has_changed()]
-        if all([form.is_valid() for _, form in filled]):  # every row checked, not the first bad
+        checked = [form.is_valid() for _, form in filled]  # every row, not up to the first bad
+        if sheet_form is not None:
+            checked.append(sheet_form.is_valid())
+        if all(checked):
             try:
+                if sheet_form is not None and sheet_form.has_changed():
+                    step.save_sheet(sheet.pk, request.user, sheet_form)
                 for goal_view, form in filled:
                     step.save(goal_view.goal.pk, request.user, form)
             except ActionForbidden as error:
@@ -189,7 +199,7 @@ def _goal_rows_page(request, pk, step: GoalRowStep):
             return redirect(step.page, pk=sheet.pk)
         messages.error(request, "Nothing was saved: correct the goals marked below.")
     return render(request, step.page_template, sheet_context(
-        request, sheet, view=view, rows=rows, labels=SMART_LABELS))
+        request, sheet, view=view, rows=rows, labels=SMART_LABELS, sheet_form=sheet_form))
 
 
 def _goal_row_post(request, pk, goal_id, step: GoalRowStep):
@@ -236,6 +246,10 @@ ANSWER_STEP = GoalRowStep(
     save=lambda goal_id, actor, form: services.goal_answer(
         goal_id=goal_id, actor=actor, answer=form.cleaned_data["answer"],
         comment=form.cleaned_data["comment"]),
+    make_sheet_form=lambda sheet, data: EmployeeSectionForm(data, instance=sheet,
+                                                            prefix="employee"),
+    save_sheet=lambda sheet_id, actor, form: services.sheet_save_employee_section(
+        sheet_id=sheet_id, actor=actor, values=form.cleaned_data),
 )
 
 
