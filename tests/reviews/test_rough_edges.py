@@ -10,7 +10,18 @@ from goalsapp.models import SheetState as S
 from goalsapp.rules import negative_value_error
 from reviews import services
 from reviews.models import GoalAnswer, SmartCheck
-from tests.page_helpers import alerts, by_testid, editor, field_error, form_values, fresh, login
+from tests.page_helpers import (
+    alerts,
+    by_testid,
+    editor,
+    elements,
+    field_error,
+    form_values,
+    fresh,
+    login,
+    page,
+    texts,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +152,19 @@ def test_the_inbox_lists_a_report_without_a_sheet_and_starts_one(client, supervi
 def test_a_report_with_a_sheet_is_not_offered_a_new_one(client, supervisor, sheet):
     login(client, supervisor)
     assert by_testid(client.get(reverse("inbox")), "to-start") == ""
+
+
+# Accessibility in the markup: each error is tied to its field ----------------------------------
+
+def test_an_error_is_tied_to_its_field_for_screen_readers(client, sheet, employee, advance):
+    advance(sheet, S.EMPLOYEE_REVIEW)
+    login(client, employee)
+    goal = sheet.goals.order_by("position").first()
+
+    response = client.post(reverse("sheet_answers", args=[sheet.pk]),
+                           {f"goal-{goal.pk}-answer": "needs_clarification"})
+
+    field = elements(page(response), id=f"id_goal-{goal.pk}-comment")[0]
+    described_by = dict(field.attributes)["aria-describedby"]
+    assert dict(field.attributes)["aria-invalid"] == "true"
+    assert texts(response, id=described_by) == ["Say what needs clarification."]
