@@ -79,15 +79,17 @@ def sheet_edit(request, pk):
         library_titles=JobTitle.objects.filter(is_active=True).values_list("name", flat=True)))
 
 
-def _library_initial(template_id: str) -> dict:
-    """A new row prefilled from an active library entry; the supervisor adds the numbers."""
+def _library_initial(template_id: str, period) -> dict:
+    """A new row prefilled from an active library entry, due at the period's end; the
+    supervisor adds the target (where static/js/a11y.js puts the cursor)."""
     template = (GoalTemplate.objects.filter(pk=template_id, is_active=True).first()
                 if template_id.isdigit() else None)
     if template is None:
         raise Http404("No such entry in the goal library.")
     return {"template": template.pk, "competency": template.competency_id,
             "text": template.text, "measure_kind": template.measure_kind or Goal.MeasureKind.COUNT,
-            "unit": template.unit, "direction": template.direction or Goal.Direction.HIGHER}
+            "unit": template.unit, "direction": template.direction or Goal.Direction.HIGHER,
+            "due_on": period.ends_on}
 
 
 @login_required
@@ -102,7 +104,7 @@ def goal_row(request, pk):
     except ValueError:
         index = 0
     template_id = request.GET.get("template", "")
-    initial = _library_initial(template_id) if template_id else None
+    initial = _library_initial(template_id, sheet.period) if template_id else None
     formset = GoalFormSet(prefix=GOALS_PREFIX, period=sheet.period, flagged={})
     form = GoalForm(prefix=formset.add_prefix(index), period=sheet.period, flagged={},
                     use_required_attribute=False, initial=initial)

@@ -7,7 +7,6 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import DESKTOP, TIMEOUT_MS
 from tests.browser.helpers import state_badge
 from tests.factories import DEMO_PASSWORD
 
@@ -15,6 +14,8 @@ pytestmark = [pytest.mark.browser,
               pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 MAX_TABS = 400
+DESKTOP = {"width": 1280, "height": 800}
+TIMEOUT_MS = 15_000
 QUESTION = "Which accounts count towards this goal?"
 REPLY = "Every account assigned to you on January 1."
 CRITERIA = ("Specific", "Measurable", "Achievable", "Relevant", "Time-bound")

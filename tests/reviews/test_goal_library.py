@@ -99,7 +99,8 @@ def test_a_library_entry_becomes_a_prefilled_row(client, sheet, supervisor):
     assert row["goals-2-competency"] == str(entry.competency_id)
     assert (row["goals-2-measure_kind"], row["goals-2-unit"], row["goals-2-direction"]) == \
         ("count", "days", "lower")
-    assert row["goals-2-target"] == "" and row["goals-2-due_on"] == ""  # the supervisor's part
+    assert row["goals-2-target"] == ""  # the supervisor's part
+    assert row["goals-2-due_on"] == "2027-12-31"  # the period's end until the supervisor says
     assert row["goals-TOTAL_FORMS"] == "3"
     hints = hints_of(response)
     assert "Measurable: fails — No numeric target is set" in hints
