@@ -2,10 +2,21 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from config import security
 from goalsapp.sso import views as sso_views
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the static icon."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("images/favicon.svg")
 
 urlpatterns = [
     path("accounts/login/", sso_views.LoginView.as_view(), name="login"),
@@ -22,6 +33,7 @@ urlpatterns = [
          name="password_reset_complete"),
     path("csp-report/", security.csp_report, name="csp_report"),
     path("admin/", admin.site.urls),
+    path("favicon.ico", FaviconView.as_view()),
     path("", include("goalsapp.urls")),
     path("", include("goalsapp.people_sync.urls")),
     path("", include("reviews.urls")),

@@ -1,13 +1,28 @@
 """Forms for recording actuals: one entry on a signed goal, and a CSV upload. The value rules come
 from goalsapp.progress_csv.progress_problems, so the form and the bulk load say the same thing."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 
 from .progress_csv import MAX_BYTES as CSV_MAX_BYTES
 from .progress_csv import progress_problems
+from .templatetags.numbers import plain_number
 
 NUMBER_MESSAGE = "Enter a number, such as 12 or 1500.50."
+
+
+class NumberInput(forms.TextInput):
+    """A text input for a decimal that shows a stored 60.00 as 60 (what was typed, as typed)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return plain_number(value, grouped=False)
+        return super().format_value(value)
 
 
 class AmountField(forms.DecimalField):

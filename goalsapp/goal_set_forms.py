@@ -4,9 +4,9 @@
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
-from .forms import NUMBER_MESSAGE
+from .forms import NUMBER_MESSAGE, NumberInput
 from .models import GOAL_TEXT_MAX, Competency, GoalSet, GoalSetItem
-from .rules import MISSING, weights_error
+from .rules import MISSING, negative_value_error, weights_error
 
 
 class GoalSetForm(forms.ModelForm):
@@ -17,7 +17,7 @@ class GoalSetForm(forms.ModelForm):
                                    "max_length": "Keep the name under 100 characters."}}
 
 
-DECIMAL = forms.TextInput(attrs={"inputmode": "decimal"})
+DECIMAL = NumberInput()
 
 
 class GoalSetItemForm(forms.ModelForm):
@@ -51,6 +51,10 @@ class GoalSetItemForm(forms.ModelForm):
         if (cleaned.get("due_rule") == GoalSetItem.DueRule.AFTER_START
                 and cleaned.get("due_days") is None and "due_days" not in self.errors):
             self.add_error("due_days", "Say how many days after the period starts it is due.")
+        for name in ("target", "baseline"):
+            message = negative_value_error(cleaned.get("measure_kind"), cleaned.get(name))
+            if message and name not in self.errors:
+                self.add_error(name, message)
         return cleaned
 
 

@@ -224,6 +224,10 @@ class GoalSheet(models.Model):
     goals_completed_since_last = models.TextField(
         "Goals completed since last performance feedback", blank=True, max_length=LONG_TEXT_MAX
     )
+    # Section 3 of the paper form, written by the employee while answering.
+    employee_comments = models.TextField(
+        "Employee comments", blank=True, max_length=LONG_TEXT_MAX
+    )
     estimated_total_time = models.CharField(
         "Estimated total time to achieve the goals", max_length=200, blank=True
     )

@@ -16,6 +16,7 @@ from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 
 from . import csv_safe
 from .models import Goal, GoalSheet, ProgressEntry, ReviewPeriod, signed_q
+from .rules import negative_value_error
 
 COLUMNS = ("employee_number", "period", "goal", "as_of", "actual", "note")
 REQUIRED = COLUMNS[:5]
@@ -26,7 +27,6 @@ TEMPLATE_ROWS = (
     ("E1004", "Jan 2027 – Dec 2027", "1", "2027-03-31", "91.5", "From the AR aging export"),
     ("E1004", "Jan 2027 – Dec 2027", "2", "2027-03-31", "125000.00", ""),
 )
-NEGATIVE_IMPOSSIBLE = {Goal.MeasureKind.COUNT, Goal.MeasureKind.MONEY}
 
 
 class CsvProblem(Exception):
@@ -61,8 +61,8 @@ def progress_problems(goal: Goal, *, as_of: date, actual: Decimal, today: date,
     elif not period.contains(as_of):
         problems["as_of"] = (f"The date is outside the period {period.name} "
                              f"({period.starts_on:%Y-%m-%d} to {period.ends_on:%Y-%m-%d}).")
-    if actual < 0 and goal.measure_kind in NEGATIVE_IMPOSSIBLE:
-        problems["actual"] = f"A {goal.get_measure_kind_display().lower()} cannot be negative."
+    if message := negative_value_error(goal.measure_kind, actual):
+        problems["actual"] = message
     elif abs(actual) > MAX_ACTUAL:
         problems["actual"] = "The number is too large."
     elif actual != actual.quantize(Decimal("0.01")):

@@ -12,8 +12,20 @@ MISSING = {
 }
 
 
+# Measures that count things or money: a negative target, baseline or actual means nothing.
+# A percent may be a change (-5 % write-offs), so it may be negative.
+NEGATIVE_IMPOSSIBLE = {Goal.MeasureKind.COUNT, Goal.MeasureKind.MONEY}
+
+
+def negative_value_error(measure_kind, value) -> str | None:
+    """Why this value cannot stand for this measure, or None."""
+    if value is not None and value < 0 and measure_kind in NEGATIVE_IMPOSSIBLE:
+        return f"A {Goal.MeasureKind(measure_kind).label.lower()} cannot be negative."
+    return None
+
+
 def goal_field_errors(*, text: str, target, due_on, period: ReviewPeriod,
-                      competency_id) -> dict[str, str]:
+                      competency_id, measure_kind=None, baseline=None) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not (text or "").strip():
         errors["text"] = MISSING["text"]
@@ -23,6 +35,10 @@ def goal_field_errors(*, text: str, target, due_on, period: ReviewPeriod,
         errors["competency"] = MISSING["competency"]
     if target is None:
         errors["target"] = MISSING["target"]
+    elif message := negative_value_error(measure_kind, target):
+        errors["target"] = message
+    if message := negative_value_error(measure_kind, baseline):
+        errors["baseline"] = message
     if due_on is None:
         errors["due_on"] = MISSING["due_on"]
     elif not period.contains(due_on):
@@ -52,7 +68,8 @@ def sheet_goal_problems(goals: list[Goal], period: ReviewPeriod) -> list[str]:
     problems = []
     for number, goal in enumerate(goals, start=1):
         errors = goal_field_errors(text=goal.text, target=goal.target, due_on=goal.due_on,
-                                   period=period, competency_id=goal.competency_id)
+                                   period=period, competency_id=goal.competency_id,
+                                   measure_kind=goal.measure_kind, baseline=goal.baseline)
         problems += [f"Goal {number}: {message}" for message in errors.values()]
     weights = weights_error([goal.weight for goal in goals])
     if weights:

@@ -21,6 +21,7 @@ GOAL_FIELDS = {
 }
 SHEET_FIELDS = {
     "goals_completed_since_last": "goals completed since last feedback",
+    "employee_comments": "employee comments",
     "estimated_total_time": "estimated total time", "action_plans": "action plans",
     "milestones": "milestones", "additional_comments": "additional comments",
 }

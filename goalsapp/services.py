@@ -30,6 +30,8 @@ from .progress_csv import REQUIRED, Row, check_rows, decode, progress_problems, 
 
 SUMMARY_FIELDS = ("estimated_total_time", "action_plans", "milestones", "additional_comments")
 DRAFT_SHEET_FIELDS = ("goals_completed_since_last", *SUMMARY_FIELDS)
+# Section 3 of the paper form: the employee's own, written while answering the goals.
+EMPLOYEE_SECTION_FIELDS = ("goals_completed_since_last", "employee_comments")
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """The canonical content of a sheet — what the three signatures vouch for — and its SHA-256.
 
-It holds the header, every goal with its measure and the employee's latest answer, and the
-summary. It leaves out states, signatures and HR's SMART checks, which come after or beside the
+It holds the header, every goal with its measure and the employee's latest answer, the
+employee's own section (their comments only when written, so older signatures still verify) and
+the summary. It leaves out states, signatures and HR's SMART checks, which come after or beside the
 content, so a signature made by the supervisor still matches when HR signs.
 """
 
@@ -35,7 +36,7 @@ def sheet_canonical(sheet: GoalSheet) -> dict:
             "employee_answer": latest.answer if latest else "",
             "employee_comment": latest.comment if latest else "",
         })
-    return {
+    content = {
         "sheet": sheet.pk,
         "employee_number": sheet.employee_number,
         "employee_name": sheet.employee_name,
@@ -56,6 +57,11 @@ def sheet_canonical(sheet: GoalSheet) -> dict:
             "additional_comments": sheet.additional_comments,
         },
     }
+    # Added in issue 13, and only when written: every sheet signed before then (and any sheet
+    # whose employee left it empty) keeps the exact canonical form, and so the hash, it had.
+    if sheet.employee_comments:
+        content["employee_comments"] = sheet.employee_comments
+    return content
 
 
 def canonical_json(sheet: GoalSheet, canonical: dict | None = None) -> str:

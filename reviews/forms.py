@@ -6,7 +6,7 @@ from django import forms
 from django.forms import BaseFormSet, formset_factory
 
 from goalsapp.access import direct_reports
-from goalsapp.forms import NUMBER_MESSAGE
+from goalsapp.forms import NUMBER_MESSAGE, NumberInput
 from goalsapp.models import (
     GOAL_TEXT_MAX,
     LONG_TEXT_MAX,
@@ -59,7 +59,7 @@ class GoalForm(forms.Form):
     # Text inputs, not type=number: the browser would silently drop "abc" or "1,5" and the user
     # would never learn why; the server says so next to the field and keeps what was typed.
     target = forms.DecimalField(max_digits=14, decimal_places=2,
-                                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                                widget=NumberInput(),
                                 error_messages={"required": MISSING["target"],
                                                 "invalid": NUMBER_MESSAGE,
                                                 "max_digits": "That target is too large.",
@@ -68,7 +68,7 @@ class GoalForm(forms.Form):
                            widget=forms.TextInput(attrs={"placeholder": "calls, USD, days…"}))
     direction = forms.ChoiceField(choices=Goal.Direction.choices, initial=Goal.Direction.HIGHER)
     baseline = forms.DecimalField(max_digits=14, decimal_places=2, required=False,
-                                  widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                                  widget=NumberInput(),
                                   error_messages={"invalid": NUMBER_MESSAGE})
     due_on = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}),
                              error_messages={"required": MISSING["due_on"],
@@ -98,7 +98,8 @@ class GoalForm(forms.Form):
         errors = goal_field_errors(
             text=cleaned.get("text", ""), target=cleaned.get("target"),
             due_on=cleaned.get("due_on"), period=self.period,
-            competency_id=cleaned["competency"].pk if cleaned.get("competency") else None)
+            competency_id=cleaned["competency"].pk if cleaned.get("competency") else None,
+            measure_kind=cleaned.get("measure_kind"), baseline=cleaned.get("baseline"))
         for name, message in errors.items():
             if name not in self.errors:  # keep the more specific message (e.g. not a number)
                 self.add_error(name, message)
@@ -184,10 +185,10 @@ class SheetDraftForm(forms.ModelForm):
 
     class Meta:
         model = GoalSheet
-        fields = ("goals_completed_since_last", "estimated_total_time", "action_plans",
-                  "milestones", "additional_comments")
+        # Goals completed since the last feedback are the employee's to write (section 3).
+        fields = ("estimated_total_time", "action_plans", "milestones", "additional_comments")
         widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in (
-            "goals_completed_since_last", "action_plans", "milestones", "additional_comments")}
+            "action_plans", "milestones", "additional_comments")}
         error_messages = {name: {"max_length": _too_long(LONG_TEXT_MAX)} for name in fields}
 
     def __init__(self, *args, **kwargs):
@@ -195,6 +196,21 @@ class SheetDraftForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+class EmployeeSectionForm(forms.ModelForm):
+    """Section 3 of the paper form, written by the employee on the answers page."""
+
+    class Meta:
+        model = GoalSheet
+        fields = ("goals_completed_since_last", "employee_comments")
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+        help_texts = {
+            "goals_completed_since_last": "What you achieved since your last performance "
+                                          "feedback. Optional.",
+            "employee_comments": "Anything you want on the record about these goals. Optional.",
+        }
+        error_messages = {name: {"max_length": _too_long(LONG_TEXT_MAX)} for name in fields}
 
 
 class SummaryForm(SheetDraftForm):

@@ -7,8 +7,8 @@ from functools import cached_property
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from goalsapp.access import sheets_visible_to
-from goalsapp.models import Employee, Goal, GoalSheet, SheetState
+from goalsapp.access import direct_reports, sheets_visible_to
+from goalsapp.models import Employee, Goal, GoalSheet, ReviewPeriod, SheetState
 from goalsapp.selectors import Change, sheet_changes
 
 from .canonical import content_hash
@@ -36,6 +36,19 @@ def sheets_waiting_on(user) -> QuerySet[GoalSheet]:
     for role in Role:
         condition |= sheets_where_role(user, role) & Q(state__in=states_acted_on_by(role))
     return _with_people(sheets_visible_to(user).filter(condition)).order_by("state_changed_at")
+
+
+def sheets_to_start(user) -> list[tuple[Employee, ReviewPeriod]]:
+    """The user's direct reports without a sheet in an open period: the first step, drafting,
+    waits on the supervisor even before the sheet exists."""
+    periods = list(ReviewPeriod.objects.filter(is_open=True).order_by("starts_on"))
+    if not periods:
+        return []
+    reports = list(direct_reports(user).order_by("full_name"))
+    started = set(GoalSheet.objects.filter(employee__in=reports, period__in=periods)
+                  .values_list("employee_id", "period_id"))
+    return [(report, period) for period in periods for report in reports
+            if (report.pk, period.pk) not in started]
 
 
 def hr_queue(user) -> QuerySet[GoalSheet]:
@@ -119,6 +132,16 @@ def sheet_view(sheet: GoalSheet) -> SheetView:
         changes=sheet_changes(sheet, since=first_sent) if first_sent else [],
         content_hash=content_hash(sheet) if live else "",
     )
+
+
+def pending_return(sheet: GoalSheet) -> ReviewEvent | None:
+    """HR's return, while the supervisor is still fixing the goals: the latest transition into
+    drafting, when it was HR's return (sending the sheet again moves past it)."""
+    if sheet.state != SheetState.DRAFTING:
+        return None
+    last = sheet.events.filter(to_state=SheetState.DRAFTING).exclude(
+        from_state=SheetState.DRAFTING).select_related("actor").order_by("-at", "-id").first()
+    return last if last and last.action == "return_to_supervisor" else None
 
 
 def flagged_answers(sheet: GoalSheet) -> dict[int, GoalAnswer]:

@@ -210,6 +210,21 @@ def goal_answer(*, goal_id: int, actor, answer: str, comment: str) -> GoalAnswer
     return record
 
 
+def sheet_save_employee_section(*, sheet_id: int, actor, values: dict) -> GoalSheet:
+    """The employee writes their own section (goals completed since the last feedback, their
+    comments) while answering. Like an answer it carries no version: only the employee writes
+    in this state, and each save is their latest word."""
+    with transaction.atomic():
+        sheet = lock_sheet(sheet_id, None)
+        require(actor, sheet, "answer_goal")
+        cleaned = {name: (values.get(name) or "").strip()
+                   for name in goals.EMPLOYEE_SECTION_FIELDS if name in values}
+        changed = goals.sheet_update_fields(sheet, cleaned, goals.EMPLOYEE_SECTION_FIELDS)
+        if changed:
+            goals.sheet_touch(sheet, changed, actor)
+    return sheet
+
+
 def sheet_submit_answers(*, sheet_id: int, actor, version: int, note: str = "") -> GoalSheet:
     with transaction.atomic():
         sheet = lock_sheet(sheet_id, version)

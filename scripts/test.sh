@@ -44,6 +44,15 @@ fi
 # --- Pango for WeasyPrint (the archive PDFs), from Debian like Chromium ------------------
 PDF_LIBS_REQUIRED=1 source scripts/pdf-libs.sh
 
+# --- axe-core for the accessibility checks, from the npm registry as a file ---------------
+if ! command -v npm >/dev/null; then
+    echo "==> installing Debian's npm"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update -qq
+    as_root apt-get install -y -qq npm
+fi
+bash scripts/axe.sh
+
 # --- PostgreSQL ---------------------------------------------------------------------------
 if ! pg_isready -q -h 127.0.0.1 -p 5432; then
     echo "==> starting PostgreSQL"

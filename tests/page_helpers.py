@@ -143,6 +143,8 @@ def form_values(response, *, form_id: str | None = None, having: str | None = No
     for attrs, fields in reader.forms:
         if (form_id and attrs.get("id") == form_id) or (having and having in dict(fields)):
             return dict(fields)
+    if having and having in dict(reader.loose):  # a fragment whose fields sit in the page's form
+        return dict(reader.loose)
     raise AssertionError(f"No form with id={form_id!r} or a field {having!r} on the page.")
 
 

@@ -58,8 +58,9 @@ def _person_page(request, employee, *, mine: bool):
             [[line.goal.position, line.goal.text, line.target_shown, line.actual_shown,
               line.progress.as_of or "", line.progress.percent, line.progress.status.label]
              for line in lines])
+    # The chart opens on the first goal with actuals: an empty chart tells nobody anything.
     chosen = next((line for line in lines if str(line.goal.pk) == request.GET.get("goal")),
-                  lines[0] if lines else None)
+                  next((line for line in lines if line.entries), lines[0] if lines else None))
     attainment_chart = {
         "type": "bar",
         "data": {"labels": [f"Goal {line.goal.position}" for line in lines],

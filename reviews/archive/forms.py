@@ -47,12 +47,19 @@ class ExportForm(forms.Form):
             .values_list("title", flat=True).distinct(), "Every title")
         self.fields["supervisor"].queryset = people.filter(reports__isnull=False).distinct()
         self.helper = _no_tag_helper()
+        self.helper.disable_csrf = True  # the filters are a GET: a token would land in the URL
 
     def filters(self) -> ExportFilters:
         data = self.cleaned_data
         return ExportFilters(period_id=data["period"].pk, territory=data["territory"] or "",
                              title=data["title"] or "",
                              supervisor_id=data["supervisor"].pk if data["supervisor"] else None)
+
+
+def default_export_period() -> ReviewPeriod | None:
+    """The period the export opens on: the only open one, when there is exactly one."""
+    open_periods = list(ReviewPeriod.objects.filter(is_open=True)[:2])
+    return open_periods[0] if len(open_periods) == 1 else None
 
 
 class VerifyForm(forms.Form):

@@ -17,7 +17,7 @@ from reviews.integrity import signed_record_problems
 from reviews.workflow import ActionForbidden, WorkflowError
 
 from . import exports, services
-from .forms import ExportForm, VerifyForm
+from .forms import ExportForm, VerifyForm, default_export_period
 from .models import ExportJob
 from .pdf import render_sheet_pdf
 
@@ -83,6 +83,8 @@ def archive_export(request):
     if not may_export_archives(request.user):
         return forbidden(request, NOT_AN_ADMIN)
     data = request.POST if request.method == "POST" else (request.GET or None)
+    if data is None and (period := default_export_period()):
+        data = {"period": period.pk}  # the first visit shows what the open period holds
     form = ExportForm(data, user=request.user)
     summary = None
     if form.is_valid():

@@ -86,12 +86,20 @@ def _absolute(path: str) -> str:
     return settings.SITE_ROOT.rstrip("/") + path
 
 
+def _return_note(notice: Notification) -> str:
+    """HR's note when the notice is about a sheet HR returned: the supervisor reads what to
+    change in the e-mail itself."""
+    event = notice.event
+    return event.note if event and event.action == "return_to_supervisor" else ""
+
+
 def _email(template: str, notices: list[Notification]) -> EmailMultiAlternatives:
     recipient = notices[0].recipient
     context = {
         "recipient_name": recipient.get_full_name() or recipient.get_username(),
         "notices": [{"message": n.message, "kind": n.get_kind_display(),
-                     "url": _absolute(reverse("sheet_detail", args=[n.sheet_id]))}
+                     "url": _absolute(reverse("sheet_detail", args=[n.sheet_id])),
+                     "return_note": _return_note(n)}
                     for n in notices],
         "notice": None,
         "notifications_url": _absolute(reverse("notifications")),
@@ -115,7 +123,7 @@ def outbox_deliver(*, event_id: int | None = None, limit: int = BATCH) -> Delive
         _claim_digests(token, now)
     _claim_pending(token, now, event_id, limit)
     notices = list(Notification.objects.filter(claim=token)
-                   .select_related("recipient").order_by("recipient_id", "pk"))
+                   .select_related("recipient", "event").order_by("recipient_id", "pk"))
     report = DeliveryReport()
     if not notices:
         return report

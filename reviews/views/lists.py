@@ -24,7 +24,8 @@ SHEETS_PER_PAGE = 50
 def inbox(request):
     waiting = [(sheet, FIRST_STEP[sheet.state])
                for sheet in selectors.sheets_waiting_on(request.user)]
-    return render(request, "reviews/inbox.html", {"waiting": waiting})
+    return render(request, "reviews/inbox.html", {
+        "waiting": waiting, "to_start": selectors.sheets_to_start(request.user)})
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from goalsapp.access import get_sheet_for_user
 from goalsapp.models import Competency, Goal, GoalTemplate, JobTitle
@@ -20,6 +20,7 @@ from ..editor_hints import attach_hints
 from ..forms import (
     SMART_LABELS,
     AnswerForm,
+    EmployeeSectionForm,
     GoalForm,
     GoalFormSet,
     SheetDraftForm,
@@ -27,7 +28,7 @@ from ..forms import (
     SummaryForm,
     goal_initial,
 )
-from ..selectors import flagged_answers, sheet_view
+from ..selectors import flagged_answers, pending_return, sheet_view
 from ..workflow import ActionForbidden, StaleVersion, WorkflowError
 from .common import refusal, sheet_context
 
@@ -73,20 +74,22 @@ def sheet_edit(request, pk):
                               **formset_kwargs)
     attach_hints(formset.forms, sheet)
     return render(request, "reviews/sheet_edit.html", sheet_context(
-        request, sheet, sheet_form=sheet_form, formset=formset,
+        request, sheet, sheet_form=sheet_form, formset=formset, returned=pending_return(sheet),
         library_competencies=Competency.objects.filter(is_active=True),
         library_titles=JobTitle.objects.filter(is_active=True).values_list("name", flat=True)))
 
 
-def _library_initial(template_id: str) -> dict:
-    """A new row prefilled from an active library entry; the supervisor adds the numbers."""
+def _library_initial(template_id: str, period) -> dict:
+    """A new row prefilled from an active library entry, due at the period's end; the
+    supervisor adds the target (where static/js/a11y.js puts the cursor)."""
     template = (GoalTemplate.objects.filter(pk=template_id, is_active=True).first()
                 if template_id.isdigit() else None)
     if template is None:
         raise Http404("No such entry in the goal library.")
     return {"template": template.pk, "competency": template.competency_id,
             "text": template.text, "measure_kind": template.measure_kind or Goal.MeasureKind.COUNT,
-            "unit": template.unit, "direction": template.direction or Goal.Direction.HIGHER}
+            "unit": template.unit, "direction": template.direction or Goal.Direction.HIGHER,
+            "due_on": period.ends_on}
 
 
 @login_required
@@ -101,7 +104,7 @@ def goal_row(request, pk):
     except ValueError:
         index = 0
     template_id = request.GET.get("template", "")
-    initial = _library_initial(template_id) if template_id else None
+    initial = _library_initial(template_id, sheet.period) if template_id else None
     formset = GoalFormSet(prefix=GOALS_PREFIX, period=sheet.period, flagged={})
     form = GoalForm(prefix=formset.add_prefix(index), period=sheet.period, flagged={},
                     use_required_attribute=False, initial=initial)
@@ -156,18 +159,49 @@ class GoalRowStep:
     page: str
     page_template: str
     row_template: str
-    saved_message: str
+    saved_message: str  # after one row
+    page_saved_message: str  # after the page's save
+    next_action: str  # the button that saves the page and goes on to this transition
+    # A form for the whole sheet on the same page (the employee's own section), and its save.
+    make_sheet_form: Callable | None = None  # (sheet, data) → form
+    save_sheet: Callable | None = None  # (sheet_id, actor, form) → None
 
 
 def _goal_rows_page(request, pk, step: GoalRowStep):
-    """The step's page: the sheet's header and one form per goal."""
+    """The step's page: the sheet's header and one form per goal. A POST records every row the
+    user filled in with one press, so a choice made on the page is never lost; a row with a
+    mistake keeps what was typed and says why next to the field, and nothing is lost on the rest."""
     sheet = get_sheet_for_user(request.user, pk)
     if refused := refusal(request, sheet, step.action):
         return refused
     view = sheet_view(sheet)
-    rows = [(goal_view, step.make_form(goal_view)) for goal_view in view.goals]
+    data = request.POST if request.method == "POST" else None
+    rows = [(goal_view, step.make_form(goal_view, data)) for goal_view in view.goals]
+    sheet_form = step.make_sheet_form(sheet, data) if step.make_sheet_form else None
+    if data is not None:
+        # Only rows the user changed are recorded: an untouched goal stays unanswered/unreviewed.
+        filled = [(goal_view, form) for goal_view, form in rows if form.has_changed()]
+        checked = [form.is_valid() for _, form in filled]  # every row, not up to the first bad
+        if sheet_form is not None:
+            checked.append(sheet_form.is_valid())
+        if all(checked):
+            try:
+                if sheet_form is not None and sheet_form.has_changed():
+                    step.save_sheet(sheet.pk, request.user, sheet_form)
+                for goal_view, form in filled:
+                    step.save(goal_view.goal.pk, request.user, form)
+            except ActionForbidden as error:
+                return forbidden(request, str(error))
+            except WorkflowError as error:
+                messages.error(request, str(error))
+                return redirect(step.page, pk=sheet.pk)
+            if step.next_action in request.POST:
+                return redirect("sheet_transition", pk=sheet.pk, action=step.next_action)
+            messages.success(request, step.page_saved_message)
+            return redirect(step.page, pk=sheet.pk)
+        messages.error(request, "Nothing was saved: correct the goals marked below.")
     return render(request, step.page_template, sheet_context(
-        request, sheet, view=view, rows=rows, labels=SMART_LABELS))
+        request, sheet, view=view, rows=rows, labels=SMART_LABELS, sheet_form=sheet_form))
 
 
 def _goal_row_post(request, pk, goal_id, step: GoalRowStep):
@@ -209,14 +243,20 @@ def _goal_row_post(request, pk, goal_id, step: GoalRowStep):
 ANSWER_STEP = GoalRowStep(
     action="answer_goal", make_form=_answer_form, page="sheet_answers",
     page_template="reviews/sheet_answers.html", row_template="reviews/partials/answer_row.html",
-    saved_message="Answer saved.",
+    saved_message="Answer saved.", page_saved_message="Answers saved.",
+    next_action="submit_answers",
     save=lambda goal_id, actor, form: services.goal_answer(
         goal_id=goal_id, actor=actor, answer=form.cleaned_data["answer"],
         comment=form.cleaned_data["comment"]),
+    make_sheet_form=lambda sheet, data: EmployeeSectionForm(data, instance=sheet,
+                                                            prefix="employee"),
+    save_sheet=lambda sheet_id, actor, form: services.sheet_save_employee_section(
+        sheet_id=sheet_id, actor=actor, values=form.cleaned_data),
 )
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def sheet_answers(request, pk):
     return _goal_rows_page(request, pk, ANSWER_STEP)
 
@@ -230,8 +270,8 @@ def goal_answer(request, pk, goal_id):
 # HR's SMART review ------------------------------------------------------------------------------
 
 def _smart_form(goal_view, data=None):
-    """HR's checklist for one goal. Until HR has saved a verdict the boxes are prefilled with
-    the assistant's hints, shown next to each criterion; only HR's save records anything."""
+    """HR's checklist for one goal. HR ticks every box themselves: the assistant's hints sit
+    beside the boxes and never tick them, and only HR's save records anything."""
     check = goal_view.smart_check
     goal = goal_view.goal
     sheet = goal.sheet
@@ -239,7 +279,7 @@ def _smart_form(goal_view, data=None):
         sheet._suited = title_competencies(sheet.title)
     hints = smart_hints(goal, sheet, suited=sheet._suited)
     initial = ({name: getattr(check, name) for name in SMART_LABELS} | {"note": check.note}
-               if check else {name: hint.passes for name, hint in hints.items()})
+               if check else {})
     form = SmartCheckForm(data, prefix=f"goal-{goal.pk}", initial=initial)
     form.hinted_fields = [(form[name], hints[name]) for name in SMART_LABELS]
     return form
@@ -248,13 +288,15 @@ def _smart_form(goal_view, data=None):
 SMART_STEP = GoalRowStep(
     action="smart_check", make_form=_smart_form, page="sheet_smart",
     page_template="reviews/sheet_smart.html", row_template="reviews/partials/smart_row.html",
-    saved_message="SMART review saved.",
+    saved_message="SMART review saved.", page_saved_message="SMART review saved.",
+    next_action="sign_hr",
     save=lambda goal_id, actor, form: services.goal_smart_check(
         goal_id=goal_id, actor=actor, verdicts=form.verdicts(), note=form.cleaned_data["note"]),
 )
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def sheet_smart(request, pk):
     return _goal_rows_page(request, pk, SMART_STEP)
 

@@ -1,5 +1,8 @@
-"""Shared by the browser tests: a phone's viewport, and what a person reads and does on a
-sheet page."""
+"""Shared by the browser tests: a phone's viewport, what a person reads and does on a sheet
+page, and the axe-core accessibility check."""
+
+from functools import lru_cache
+from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Locator, Page
 
@@ -33,3 +36,36 @@ def watch_csp(context: BrowserContext, violations: list[str]) -> None:
     context.add_init_script(CSP_LISTENER)
     context.on("console", lambda message: violations.append(message.text)
                if "Content Security Policy" in message.text else None)
+
+# Accessibility: axe-core, fetched from npm by scripts/axe.sh, run inside the page -------------
+
+AXE_FILE = Path(__file__).resolve().parents[2] / ".cache" / "axe-core" / "axe.min.js"
+# WCAG 2.0-2.2, levels A and AA: what an HR system used by everyone must meet.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING = ("serious", "critical")
+
+
+@lru_cache(maxsize=1)
+def _axe_source() -> str:
+    if not AXE_FILE.is_file():
+        raise AssertionError(f"{AXE_FILE} is missing: run `bash scripts/axe.sh` (test.sh does).")
+    return AXE_FILE.read_text(encoding="utf-8")
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """axe-core's serious and critical violations on the page as it is now, each with the
+    rule, its help text and the first offending elements. No network: the file is local, and
+    evaluate() runs it whatever the page's Content-Security-Policy says."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source())
+    results = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})).violations", AXE_TAGS)
+    return [{"rule": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["target"] for n in v["nodes"][:3]]}
+            for v in results if v["impact"] in BLOCKING]
+
+
+def assert_accessible(page: Page, where: str = "") -> None:
+    found = axe_violations(page)
+    assert not found, f"axe on {where or page.url}: {found}"

@@ -230,7 +230,7 @@ def test_sheet_from_start_to_hr_signature(login, employee, period, hr):
     answer(emma, DSO, "Okay")
     answer(emma, COLLECT, "Okay")
     assert_same_page(emma, answers_url)
-    emma.get_by_role("link", name="Submit answers…").click()
+    emma.get_by_role("button", name="Submit answers…").click()
     expect(emma.get_by_role("heading", name="Submit answers")).to_be_visible()
     emma.get_by_role("button", name="Submit answers").click()
     expect(alert(emma)).to_contain_text("Your answers were sent to your supervisor.")
@@ -277,7 +277,7 @@ def test_sheet_from_start_to_hr_signature(login, employee, period, hr):
     expect(plans_row).to_contain_text(f"Supervisor's reply: “{REPLY}”")
     for goal in (DSO, PLANS, COLLECT):
         answer(emma, goal, "Okay")
-    emma.get_by_role("link", name="Submit answers…").click()
+    emma.get_by_role("button", name="Submit answers…").click()
     emma.get_by_role("button", name="Submit answers").click()
     expect(alert(emma)).to_contain_text("Your answers were sent to your supervisor.")
     expect(state_badge(emma)).to_have_text("Supervisor signature")
@@ -322,16 +322,18 @@ def test_sheet_from_start_to_hr_signature(login, employee, period, hr):
     hana.get_by_role("link", name="SMART review").click()
     smart_rows = hana.get_by_test_id("smart-row")
     expect(smart_rows).to_have_count(3)
-    smart_url = hana.url
     mark_page(hana)
-    for goal in (DSO, PLANS, COLLECT):
+    for goal in (DSO, PLANS, COLLECT):  # HR ticks every box; one press records the page
         row = smart_rows.filter(has_text=goal["text"])
         for criterion in ("Specific", "Measurable", "Achievable", "Relevant", "Time-bound"):
+            expect(row.get_by_label(criterion, exact=True)).not_to_be_checked()
             row.get_by_label(criterion, exact=True).check()
-        row.get_by_role("button", name="Save review").click()
-        expect(row.get_by_role("status")).to_have_text("Passes SMART · saved")
-    assert_same_page(hana, smart_url)
-    hana.get_by_role("link", name="Sign for HR…").click()
+    hana.get_by_role("button", name="Save review").click()
+    expect(alert(hana)).to_contain_text("SMART review saved.")
+    for goal in (DSO, PLANS, COLLECT):
+        row = smart_rows.filter(has_text=goal["text"])
+        expect(row.get_by_role("status")).to_have_text("Passes SMART")
+    hana.get_by_role("button", name="Save and sign for HR…").click()
     sign(hana, "Sign for HR", "Hana Hughes")
     expect(alert(hana)).to_contain_text("Signed for HR. The sheet is final and locked.")
 

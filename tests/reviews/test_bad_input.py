@@ -177,7 +177,7 @@ def test_a_new_row_left_incomplete_is_marked_and_not_saved(client, drafting):
         ("goals-0-goal_id", "abc"),
         ("goals-0-ORDER", "abc"),
         ("goals-0-unit", "u" * 500),
-        ("goals_completed_since_last", "x" * 5000),
+        ("action_plans", "x" * 5000),
     ],
 )
 def test_garbage_in_a_goal_field_is_refused_without_a_500(client, drafting, field, value):

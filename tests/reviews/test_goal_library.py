@@ -99,7 +99,8 @@ def test_a_library_entry_becomes_a_prefilled_row(client, sheet, supervisor):
     assert row["goals-2-competency"] == str(entry.competency_id)
     assert (row["goals-2-measure_kind"], row["goals-2-unit"], row["goals-2-direction"]) == \
         ("count", "days", "lower")
-    assert row["goals-2-target"] == "" and row["goals-2-due_on"] == ""  # the supervisor's part
+    assert row["goals-2-target"] == ""  # the supervisor's part
+    assert row["goals-2-due_on"] == "2027-12-31"  # the period's end until the supervisor says
     assert row["goals-TOTAL_FORMS"] == "3"
     hints = hints_of(response)
     assert "Measurable: fails — No numeric target is set" in hints
@@ -180,7 +181,8 @@ def test_an_outsider_gets_404_from_the_library_and_the_hints(client, sheet, othe
 
 # HR's checklist -----------------------------------------------------------------------------------
 
-def test_hr_sees_the_hints_prefilled_but_nothing_is_recorded(client, sheet, hr, advance):
+def test_hr_sees_the_hints_beside_unticked_boxes_and_nothing_is_recorded(
+        client, sheet, hr, advance):
     goal = sheet.goals.order_by("position").first()
     goal.unit = ""
     goal.save()
@@ -192,9 +194,9 @@ def test_hr_sees_the_hints_prefilled_but_nothing_is_recorded(client, sheet, hr, 
     assert hints[1].startswith("Measurable — hint: fails. The target has no unit")
     assert hints[0].startswith("Specific — hint: passes.")
     values = form_values(response, having=f"goal-{goal.pk}-note")
-    assert f"goal-{goal.pk}-measurable" not in values  # prefilled unticked, as the hint says
-    assert values[f"goal-{goal.pk}-specific"] == "on"
-    assert "nothing is recorded until you save" in by_testid(response, "prefilled-note")
+    # HR ticks each criterion themselves: a passing hint ticks nothing.
+    assert not any(f"goal-{goal.pk}-{name}" in values for name in SmartCheck.CRITERIA)
+    assert "the hints only suggest" in by_testid(response, "prefilled-note")
     assert not SmartCheck.objects.exists()
 
 

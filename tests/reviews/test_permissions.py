@@ -160,7 +160,7 @@ def form_data(url: SheetUrl, sheet, goal, person) -> dict:
             "goals-TOTAL_FORMS": "0",
             "goals-INITIAL_FORMS": "0",
             "save": "",
-            "goals_completed_since_last": "Cleared the Q4 backlog.",
+            "action_plans": "Weekly call blocks for the 90+ day bucket.",
         }
     if url.name == "sheet_summary":
         return {"version": sheet.version, **SUMMARY, "additional_comments": "Agreed by phone."}
