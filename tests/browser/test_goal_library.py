@@ -38,7 +38,10 @@ def test_pick_a_library_goal_into_a_sheet_and_see_its_hints(login, sheet, superv
     expect(added.get_by_label("Unit")).to_have_value("days")
     hints = added.get_by_test_id("smart-hints")
     expect(hints.locator("[data-criterion=measurable]")).to_contain_text("No numeric target")
-    expect(hints.locator("[data-criterion=time_bound]")).to_contain_text("No due date")
+    # Due at the period's end until Sam says otherwise; the cursor waits on the target.
+    expect(added.get_by_label("Due date")).to_have_value("2027-12-31")
+    expect(hints.locator("[data-criterion=time_bound]")).to_contain_text("Due Dec 31, 2027")
+    expect(added.get_by_label("Target")).to_be_focused()
     expect(hints.locator("[data-criterion=relevant]")).to_have_attribute("data-passes", "yes")
 
     added.get_by_label("Target").fill("40")
