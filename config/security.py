@@ -26,7 +26,9 @@ class NoStoreWhenSignedInMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        # The API answers integrations, which revalidate with ETags; reviews.api's middleware
+        # marks its responses private and no-cache instead (no-store would forbid the ETag).
+        if user is not None and user.is_authenticated and not request.path.startswith("/api/"):
             add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
         return response
 

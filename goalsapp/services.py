@@ -237,6 +237,55 @@ def _record(goal: Goal, *, as_of, actual, note, actor, source, source_import=Non
     return "update"
 
 
+def _record_many(rows, *, actor, source, source_import=None) -> dict[str, int]:
+    """`_record` for many checked rows (each a distinct goal and day, as check_rows makes them)
+    in a fixed number of statements, however many rows: the existing entries are read and
+    locked in one query, the new ones inserted in one, the changed ones updated in one. If
+    another writer inserted a twin meanwhile, the insert fails on the unique constraint and the
+    new rows are recorded one at a time instead, as `_record` does."""
+    counts = {"new": 0, "update": 0, "already recorded": 0}
+    keys = {(row.goal.pk, row.as_of) for row in rows}
+    if not keys:
+        return counts
+    existing = {
+        (entry.goal_id, entry.as_of): entry for entry in ProgressEntry.objects
+        .select_for_update().filter(goal_id__in={goal for goal, _ in keys},
+                                    as_of__in={day for _, day in keys})
+        if (entry.goal_id, entry.as_of) in keys}
+    now = timezone.now()
+    new_rows, changed = [], []
+    for row in rows:
+        entry = existing.get((row.goal.pk, row.as_of))
+        if entry is None:
+            new_rows.append(row)
+        elif entry.actual == row.actual and (source == ProgressEntry.Source.CSV
+                                             or entry.note == row.note):
+            counts["already recorded"] += 1
+        else:
+            entry.actual, entry.note, entry.entered_by = row.actual, row.note, actor
+            entry.attained = stored_attainment(row.goal, row.actual)
+            entry.source, entry.source_import, entry.updated_at = source, source_import, now
+            changed.append(entry)
+    try:
+        with transaction.atomic():  # a savepoint: a twin inserted meanwhile is not fatal
+            ProgressEntry.objects.bulk_create([
+                ProgressEntry(goal=row.goal, as_of=row.as_of, actual=row.actual,
+                              attained=stored_attainment(row.goal, row.actual), note=row.note,
+                              entered_by=actor, source=source, source_import=source_import,
+                              created_at=now, updated_at=now)
+                for row in new_rows], batch_size=2000)
+        counts["new"] += len(new_rows)
+    except IntegrityError:
+        for row in new_rows:
+            counts[_record(row.goal, as_of=row.as_of, actual=row.actual, note=row.note,
+                           actor=actor, source=source, source_import=source_import)] += 1
+    ProgressEntry.objects.bulk_update(changed, ["actual", "attained", "note", "entered_by",
+                                                "source", "source_import", "updated_at"],
+                                      batch_size=1000)
+    counts["update"] += len(changed)
+    return counts
+
+
 def progress_entry_add(*, goal_id: int, actor, as_of: date, actual: Decimal, note: str = "",
                        today: date | None = None) -> str:
     """Records `actor`'s actual for a signed goal as of a date (replacing that date's value).
@@ -282,11 +331,9 @@ def progress_import_confirm(*, token, actor, today: date | None = None) -> dict[
     with transaction.atomic():
         upload = ProgressImport.objects.select_for_update().get(token=token, uploaded_by=actor)
         preview = progress_import_preview(upload, actor, today)
-        counts = {"new": 0, "update": 0, "already recorded": 0, "skipped": len(preview.invalid)}
-        for row in preview.valid:
-            counts[_record(row.goal, as_of=row.as_of, actual=row.actual, note=row.note,
-                           actor=actor, source=ProgressEntry.Source.CSV,
-                           source_import=upload)] += 1
+        counts = {**_record_many(preview.valid, actor=actor, source=ProgressEntry.Source.CSV,
+                                 source_import=upload),
+                  "skipped": len(preview.invalid)}
         _refresh_latest({row.goal.pk for row in preview.valid})
         upload.imported_at = timezone.now()
         upload.save(update_fields=["imported_at"])
@@ -307,10 +354,7 @@ def progress_rows_record(*, actor, rows: list[dict[str, str]],
         if preview.invalid:
             raise ProgressRefused({f"rows/{row.line}": " ".join(row.errors)
                                    for row in preview.invalid})
-        counts = {"new": 0, "update": 0, "already recorded": 0}
-        for row in preview.valid:
-            counts[_record(row.goal, as_of=row.as_of, actual=row.actual, note=row.note,
-                           actor=actor, source=ProgressEntry.Source.API)] += 1
+        counts = _record_many(preview.valid, actor=actor, source=ProgressEntry.Source.API)
         _refresh_latest({row.goal.pk for row in preview.valid})
     return counts
 

@@ -1,7 +1,7 @@
 """ETag and If-None-Match on the API's reads (a middleware: the tag needs the rendered body)."""
 
 from django.middleware.http import ConditionalGetMiddleware
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
 class ApiConditionalGetMiddleware(ConditionalGetMiddleware):
@@ -12,4 +12,6 @@ class ApiConditionalGetMiddleware(ConditionalGetMiddleware):
         if not request.path.startswith("/api/"):
             return response
         patch_vary_headers(response, ("Authorization", "Cookie"))
+        # Nothing shared may keep it, and every reuse asks again (If-None-Match answers 304).
+        patch_cache_control(response, private=True, no_cache=True)
         return super().process_response(request, response)
