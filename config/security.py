@@ -4,7 +4,9 @@ report Content-Security-Policy violations to."""
 
 import logging
 import time
+from urllib.parse import urlsplit
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
@@ -74,3 +76,32 @@ def csp_report(request):
     body = request.read(REPORT_MAX_BYTES).decode("utf-8", "replace")
     log.warning("Content-Security-Policy violation: %s", body)
     return HttpResponse(status=204)
+
+
+def sso_provider_origins() -> list[str]:
+    """The single sign-on provider's origins (scheme://host[:port]) from its endpoints, if SSO
+    is configured."""
+    origins = []
+    for name in ("OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_END_SESSION_ENDPOINT"):
+        parts = urlsplit(getattr(settings, name, "") or "")
+        origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+        if origin and origin not in origins:
+            origins.append(origin)
+    return origins
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the single sign-on provider allowed as a form's target:
+    "Log out" posts to /accounts/logout/, which redirects to the provider's end-session page,
+    and browsers hold a redirect after a form submission to `form-action` ('self' alone would
+    block it). Read per response, so the policy follows the settings in force."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        origins = sso_provider_origins()
+        if origins:
+            update = dict(parts.update or {})
+            update["form-action"] = [*list(update.get("form-action") or []), *origins]
+            parts.update = update
+        return parts
+

@@ -115,7 +115,7 @@ MIDDLEWARE = [
     "reviews.api.middleware.ApiConditionalGetMiddleware",
     # Browser-side defences: the Content-Security-Policy, no-store on authenticated pages, and
     # login throttling (axes last, as its documentation asks).
-    "csp.middleware.CSPMiddleware",
+    "config.security.ContentSecurityPolicyMiddleware",  # django-csp's, SSO-aware
     "config.security.NoStoreWhenSignedInMiddleware",
     "config.security.IdleSessionMiddleware",
     "axes.middleware.AxesMiddleware",
