@@ -203,7 +203,8 @@ def role_holder_ids(parties: Parties, role: Role, hr_user_ids: list[int]) -> lis
         return [parties.employee_user_id] if parties.employee_user_id else []
     if role == Role.SUPERVISOR:
         return [parties.supervisor_user_id] if parties.supervisor_user_id else []
-    return [pk for pk in hr_user_ids if pk not in set(parties)]
+    party_ids = set(parties)
+    return [pk for pk in hr_user_ids if pk not in party_ids]
 
 
 def require_may_start(user, employee) -> None:

@@ -54,9 +54,10 @@ def next_actors(row: SheetRow, hr_ids: list[int]) -> list[int]:
 def escalation_recipients(row: SheetRow, hr_ids: list[int]) -> list[int]:
     """The supervisor's own supervisor and HR (those who hold the HR role on the sheet: never
     a party to it), each once."""
-    candidates = [row.manager_user_id, *role_holder_ids(parties_of(row), Role.HR, hr_ids)]
-    return list(dict.fromkeys(pk for pk in candidates
-                              if pk and pk not in set(parties_of(row))))
+    parties = parties_of(row)
+    party_ids = set(parties)
+    candidates = [row.manager_user_id, *role_holder_ids(parties, Role.HR, hr_ids)]
+    return list(dict.fromkeys(pk for pk in candidates if pk and pk not in party_ids))
 
 
 def waiting_on_whom(row: SheetRow) -> str:

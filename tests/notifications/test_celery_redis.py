@@ -4,15 +4,10 @@ sweep delivers. Needs Redis at REDIS_URL (scripts/test.sh makes sure of it): nev
 
 import logging
 import os
-import subprocess
-import sys
-import time
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 import redis
-from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
@@ -20,12 +15,12 @@ from config.celery import app
 from goalsapp.models import GoalSheet, SheetState
 from reviews.notifications.models import Notification
 from reviews.notifications.reminders import reminders_sweep
+from tests.deploy import processes
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 REDIS_URL = os.getenv("REDIS_URL", "redis://127.0.0.1:6379/4")
 CLOSED_PORT = "redis://127.0.0.1:1/0"
-WAIT = 90  # seconds: a worker on a busy two-core machine is slow to start
 
 
 @contextmanager
@@ -46,24 +41,6 @@ def broker(url: str):
         app.conf.update(broker_url=saved[0], task_always_eager=saved[1])
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return (f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}")
-
-
-def _wait_for(condition, what: str, log: Path | None = None):
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.25)
-    tail = log.read_text()[-3000:] if log and log.exists() else ""
-    raise AssertionError(f"Gave up waiting for {what} after {WAIT} s.\n{tail}")
-
-
 @pytest.fixture
 def worker(transactional_db, tmp_path):
     """A real `celery -A config worker` on REDIS_URL, reading the test database and writing
@@ -78,26 +55,20 @@ def worker(transactional_db, tmp_path):
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     log = tmp_path / "worker.log"
-    env = {**os.environ, "CELERY_BROKER_URL": REDIS_URL, "DATABASE_URL": _database_url(),
+    env = {**os.environ, "CELERY_BROKER_URL": REDIS_URL,
+           "DATABASE_URL": processes.test_database_url(),
            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
            "EMAIL_FILE_PATH": str(mail_dir), "DJANGO_SETTINGS_MODULE": "config.settings"}
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
-             "--loglevel=INFO", "--without-mingle", "--without-gossip", "--without-heartbeat"],
-            cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
+    command = ["celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
+               "--without-mingle", "--without-gossip", "--without-heartbeat"]
     try:
-        _wait_for(lambda: process.poll() is not None or "ready." in log.read_text(),
-                  "the worker to start", log)
-        assert process.poll() is None, log.read_text()[-3000:]
-        yield mail_dir, log
+        with processes.started(command, env, log) as process:
+            processes.wait_for(
+                lambda: process.poll() is not None or "ready." in log.read_text(),
+                "the worker to start", log)
+            assert process.poll() is None, log.read_text()[-3000:]
+            yield mail_dir, log
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
         queue.flushdb()  # no Celery keys left behind
 
 
@@ -114,7 +85,7 @@ def test_a_transitions_email_goes_through_redis_to_a_real_worker(worker, client,
         texts = [path.read_text() for path in mail_dir.glob("*.log")]
         return [t for t in texts if "To: emma@example.com" in t]
 
-    emails = _wait_for(emma_told, "the worker's e-mail to Emma", log)
+    emails = processes.wait_for(emma_told, "the worker's e-mail to Emma", log)
     assert "now waits on you: answer goals" in emails[0]
     assert f"/sheets/{sheet.pk}/" in emails[0]
     assert "notifications.deliver_notifications" in log.read_text()
