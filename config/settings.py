@@ -142,9 +142,14 @@ TEMPLATES = [
 ]
 
 # No DATABASE_URL: a SQLite file beside manage.py. postgres://… uses psycopg 3.
+# In production each worker keeps its connection between requests (opening one costs more than
+# most pages take to render); the health check replaces one the server has closed. With DEBUG on
+# (development, the embedded default) a connection lives for one request, as Django's default.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=envint("CONN_MAX_AGE", "0")
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=envint("CONN_MAX_AGE", "0" if DEBUG else "60"),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -116,6 +116,18 @@ def test_public_url_sets_hosts_origins_proxy_header_redirect_and_hsts(tmp_path):
                                     "('HTTP_X_FORWARDED_PROTO', 'https') False 600 True False")
 
 
+def test_production_keeps_database_connections_and_development_does_not(tmp_path):
+    code = ("import django; django.setup(); from django.db import connection as c; "
+            "print(c.settings_dict['CONN_MAX_AGE'], c.settings_dict['CONN_HEALTH_CHECKS'])")
+    production = proc.production_environment(tmp_path)
+    assert proc.run([sys.executable, "-c", code], production).stdout.strip() == "60 True"
+    development = {"PATH": proc.os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "config.settings",
+                   "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    assert proc.run([sys.executable, "-c", code], development).stdout.strip() == "0 True"
+    production["CONN_MAX_AGE"] = "0"  # an operator can still open one per request
+    assert proc.run([sys.executable, "-c", code], production).stdout.strip() == "0 True"
+
+
 def test_email_links_follow_port_when_no_public_url_is_set(tmp_path):
     env = {"PATH": proc.os.environ["PATH"], "PORT": "8123",
            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
