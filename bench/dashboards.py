@@ -5,11 +5,7 @@ and prints the median time of each dashboard, rendered through Django's test cli
     .venv/bin/python bench/dashboards.py --reuse    # time again without reloading
     BENCH_DATABASE_URL=postgres://…/other .venv/bin/python bench/dashboards.py
 
-The load is SQL (INSERT … SELECT generate_series), bypassing the ORM and simple-history, so it
-takes seconds, not hours. The people: 1 HR officer, 10 managers, 100 supervisors (10 each) and
-9,889 collectors spread over the supervisors, 20 territories, 4 titles and 3 tiers. Every
-employee has a sheet of 10 goals in one period; 1 sheet in 20 is still in the workflow (overdue),
-the rest are signed and carry the progress entries (about 10.5 per goal).
+The data is bench/large_set.py's, loaded with SQL in seconds (bench/pages.py uses it too).
 """
 
 import os
@@ -18,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import large_set  # bench/, this script's folder
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,104 +39,12 @@ def recreate_database() -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-LOAD_SQL = [
-    # Logins u1 … u10000 (ids 1 … 10000 in a fresh database); nobody logs in with a password.
-    """INSERT INTO auth_user (id, password, is_superuser, username, first_name, last_name, email,
-                              is_staff, is_active, date_joined)
-       SELECT g, '!', false, 'u' || g, 'Person', g::text, 'u' || g || '@bench.example', false,
-              true, now() FROM generate_series(1, %(employees)s) g""",
-    """INSERT INTO auth_user_groups (user_id, group_id)
-       SELECT 1, id FROM auth_group WHERE name = 'HR'""",
-    # 1 HR, 2-11 managers, 12-111 supervisors (10 a manager), the rest collectors.
-    """INSERT INTO goalsapp_employee (id, user_id, employee_number, full_name, title, territory,
-                                      work_location, performance_tier, supervisor_id, is_active,
-                                      ssn_encrypted)
-       SELECT g, g, 'B' || lpad(g::text, 6, '0'), 'Person ' || g,
-              CASE WHEN g = 1 THEN 'HR Officer' WHEN g <= 11 THEN 'Collection Manager'
-                   WHEN g <= 111 THEN 'Collections Supervisor'
-                   ELSE (ARRAY['Collections Specialist', 'AR Specialist', 'AR Analyst',
-                               'Senior Collector'])[1 + g %% 4] END,
-              'Territory ' || lpad((1 + g %% 20)::text, 2, '0'), 'Office',
-              (ARRAY['new', 'core', 'high'])[1 + g %% 3],
-              CASE WHEN g <= 11 THEN NULL WHEN g <= 111 THEN 2 + (g - 12) / 10
-                   ELSE 12 + (g - 112) %% 100 END,
-              true, ''
-       FROM generate_series(1, %(employees)s) g""",
-    """INSERT INTO goalsapp_reviewperiod (id, name, starts_on, ends_on, goals_due, answers_due,
-                                          signatures_due, hr_review_due, currency, is_open)
-       VALUES (1, 'Bench 2026', '2026-01-01', '2026-12-31', '2026-01-31', '2026-02-14',
-               '2026-02-28', '2026-03-15', 'USD', true)""",
-    # One sheet each; 1 in 20 still in the workflow (and overdue), the rest signed and locked.
-    """INSERT INTO goalsapp_goalsheet (id, employee_id, period_id, state, employee_name,
-           employee_number, title, work_location, supervisor_name, goals_completed_since_last,
-           estimated_total_time, action_plans, milestones, additional_comments, version,
-           clarification_round, created_at, updated_at, state_changed_at, locked_at)
-       SELECT e.id, e.id, 1,
-              CASE WHEN e.id %% 20 = 0 THEN (ARRAY['drafting', 'employee_review',
-                   'supervisor_signature', 'employee_signature', 'hr_review'])[1 + e.id / 20 %% 5]
-                   ELSE 'signed' END,
-              e.full_name, e.employee_number, e.title, e.work_location, '', '', 'A year', 'Plan',
-              'Quarterly', '', 1, 0, now(), now(), now(),
-              CASE WHEN e.id %% 20 = 0 THEN NULL ELSE now() END
-       FROM goalsapp_employee e""",
-    # Ten goals a sheet: counts, money and percentages, some lower-is-better, some with baselines.
-    """INSERT INTO goalsapp_goal (sheet_id, competency_id, text, measure_kind, target, unit,
-                                  direction, baseline, due_on, weight, position)
-       SELECT s.id, (SELECT min(id) FROM goalsapp_competency), 'Bench goal ' || p,
-              (ARRAY['count', 'money', 'percent', 'count', 'money'])[1 + p %% 5],
-              (ARRAY[150, 250000, 95, 35, 80000])[1 + p %% 5],
-              (ARRAY['accounts', 'USD', '%%', 'days', 'USD'])[1 + p %% 5],
-              CASE WHEN p %% 5 = 3 THEN 'lower' ELSE 'higher' END,
-              CASE WHEN p %% 5 = 3 THEN 52 WHEN p %% 2 = 0 THEN NULL ELSE 10 END,
-              DATE '2026-03-31' + (p %% 4) * 91, NULL, p
-       FROM goalsapp_goalsheet s CROSS JOIN generate_series(1, %(goals)s) p""",
-    # About 10.5 entries a signed goal, a month apart, moving from the baseline towards the
-    # target at varied paces; `attained` as goalsapp.services stores it (attainment.py's rule).
-    """INSERT INTO goalsapp_progressentry (goal_id, as_of, actual, attained, note, entered_by_id,
-                                           source, source_import_id, is_latest, created_at,
-                                           updated_at)
-       SELECT g.id, DATE '2026-01-10' + k * 27, a.actual,
-              round(CASE WHEN g.baseline IS NOT NULL
-                         THEN (a.actual - g.baseline) / (g.target - g.baseline)
-                         WHEN g.direction = 'higher' THEN a.actual / g.target
-                         ELSE (2 * g.target - a.actual) / g.target END, 8),
-              '', s.employee_id, 'csv', NULL, false, now(), now()
-       FROM goalsapp_goal g JOIN goalsapp_goalsheet s ON s.id = g.sheet_id
-            CROSS JOIN generate_series(0, 10) k
-            CROSS JOIN LATERAL (SELECT round(coalesce(g.baseline, 0) + (g.target
-                   - coalesce(g.baseline, 0)) * k / 11.0 * (0.6 + (g.id %% 7) / 10.0), 2)
-                   AS actual) a
-       WHERE s.state = 'signed'
-       ORDER BY g.id, k
-       LIMIT %(entries)s""",
-    """UPDATE goalsapp_progressentry p SET is_latest = true
-       FROM (SELECT DISTINCT ON (goal_id) id FROM goalsapp_progressentry
-             ORDER BY goal_id, as_of DESC) latest
-       WHERE p.id = latest.id""",
-]
-SEQUENCES = ["auth_user", "goalsapp_employee", "goalsapp_reviewperiod", "goalsapp_goalsheet"]
-
-
 def load() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    params = {"employees": EMPLOYEES, "goals": GOALS_PER_SHEET, "entries": ENTRIES}
-    with connection.cursor() as cursor:
-        for statement in LOAD_SQL:
-            cursor.execute(statement, params)
-        for table in SEQUENCES:
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                           f"(SELECT max(id) FROM {table}))")
-        cursor.execute("ANALYZE")
-        cursor.execute("SELECT (SELECT count(*) FROM goalsapp_employee), "
-                       "(SELECT count(*) FROM goalsapp_goal), "
-                       "(SELECT count(*) FROM goalsapp_progressentry)")
-        employees, goals, entries = cursor.fetchone()
-    print(f"loaded {employees:,} employees, {goals:,} goals, {entries:,} progress entries "
-          f"in {time.perf_counter() - started:.1f} s")
+    print("loaded", large_set.load(connection, EMPLOYEES, GOALS_PER_SHEET, ENTRIES))
 
 
 def time_dashboards() -> None:
