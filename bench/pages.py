@@ -32,6 +32,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 SERVER = os.environ.get("BENCH_SERVER_URL", "postgres://postgres@127.0.0.1:5432")
 LARGE, SMALL = f"{SERVER}/goalpost_bench_pages", f"{SERVER}/goalpost_bench_pages_1k"
 HOST = "goalpost.bench.test"
@@ -91,9 +92,10 @@ def phase_load(employees: str) -> None:
     import django
 
     django.setup()
-    import large_set  # bench/, this script's folder
     from django.core.management import call_command
     from django.db import connection
+
+    from bench import large_set
 
     call_command("migrate", verbosity=0)
     print("loaded", large_set.load(connection, int(employees)))
@@ -141,7 +143,7 @@ def phase_queries() -> None:
 # --- the driver -------------------------------------------------------------------------------
 
 def recreate_database(url: str) -> None:
-    from database import recreate_database as recreate  # bench/database.py
+    from bench.database import recreate_database as recreate
 
     recreate(url)
 
@@ -289,7 +291,6 @@ def report(args, wrk, port, master, sessions, pages) -> None:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1].startswith("_"):  # a phase in a process of its own
-        sys.path.insert(0, str(ROOT))
         {"_load": phase_load, "_sessions": phase_sessions,
          "_queries": phase_queries}[sys.argv[1]](*sys.argv[2:])
         return
