@@ -1,9 +1,10 @@
 """Dashboard selectors: actual versus target for a person, a team and the department.
 
-Only goals of signed sheets count. Team and department figures aggregate in the database: each
-goal joins its latest entry (ProgressEntry.is_latest, whose attainment is stored) and the status
-rule of goalsapp.attainment is written once more in SQL below (tests/goalsapp/test_attainment.py
-checks both agree). The SQL is tuned for PostgreSQL and also runs on SQLite, the embedded default
+Only goals of signed sheets count. Team and department figures aggregate in the database (the
+department's once per change of the data, goalsapp.figures_cache): each goal joins its latest
+entry (ProgressEntry.is_latest, whose attainment is stored) and the status rule of
+goalsapp.attainment is written once more in SQL below (tests/goalsapp/test_attainment.py checks
+both agree). The SQL is tuned for PostgreSQL and also runs on SQLite, the embedded default
 (tests/test_embedded_default.py).
 Who is covered comes from goalsapp.selectors (dashboard_scope, get_employee_for_user).
 """
@@ -17,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import F, FilteredRelation, Func, IntegerField, Q, QuerySet, Value
 
 from . import attainment as rules
+from . import figures_cache
 from .attainment import Status
 from .models import Employee, Goal, GoalSheet, ProgressEntry, ReviewPeriod
 
@@ -175,32 +177,91 @@ def _average(total, count) -> Decimal | None:
     return total / count if count else None
 
 
+STATUS_ORDER = [s.value for s in Status]
+
+
+@dataclass(slots=True)
+class PersonFigures:
+    """One person's signed goals in a period, graded against a day; `counts` follow
+    STATUS_ORDER."""
+
+    employee_id: int
+    full_name: str
+    territory: str
+    title: str
+    performance_tier: str
+    goals: int
+    with_data: int
+    attained_sum: Decimal | None
+    counts: tuple[int, ...]
+
+
+def people_figures(period: ReviewPeriod, today: date) -> list[PersonFigures]:
+    """Everyone's figures, by name: graded in one query, then kept while the data stands
+    (goalsapp.figures_cache). Callers narrow them to the people the viewer covers."""
+    return figures_cache.cached(("people", period.pk, period.starts_on, today),
+                                lambda: _people_figures(period, today))
+
+
+def _people_figures(period: ReviewPeriod, today: date) -> list[PersonFigures]:
+    graded, params = _graded_sql(signed_goals(period, None), period, today,
+                                 employee_id="sheet__employee_id")
+    sql = (_with_people(_per_person_sql(graded), "full_name", "territory", "title",
+                        "performance_tier") + ' ORDER BY "full_name", employee_id')
+    return [PersonFigures(employee_id=row["employee_id"], full_name=row["full_name"],
+                          territory=row["territory"], title=row["title"],
+                          performance_tier=row["performance_tier"], goals=int(row["goals"]),
+                          with_data=int(row["with_data"]),
+                          attained_sum=_decimal(row["attained_sum"]),
+                          counts=tuple(int(row[status]) for status in STATUS_ORDER))
+            for row in _fetch(sql, params)]
+
+
 def department_rows(period: ReviewPeriod, employee_ids: set[int] | None, *, group_by: str,
                     filters: dict[str, str], today: date) -> list[GroupRow]:
-    """Attainment per territory, title or tier: one query."""
-    column, _label = GROUPINGS[group_by]
-    goals = signed_goals(period, employee_ids)
-    for name, value in filters.items():
-        if value:
-            goals = goals.filter(**{GROUPINGS[name][0]: value})
-    graded, params = _graded_sql(goals, period, today, employee_id="sheet__employee_id")
-    sums = ", ".join(f"SUM({s.value}) AS {s.value}" for s in Status)
-    field_name = column.removeprefix("sheet__employee__")
-    sql = (f'SELECT "{field_name}" AS grp, COUNT(*) AS people, SUM(goals) AS goals, '
-           f"SUM(with_data) AS with_data, SUM(attained_sum) AS attained_sum, {sums} "
-           f"FROM ({_with_people(_per_person_sql(graded), field_name)}) AS people "
-           f"GROUP BY grp ORDER BY grp")
+    """Attainment per territory, title or tier of the people in `employee_ids` (None: everyone),
+    summed in memory from everyone's figures."""
+    wanted = tuple(sorted((name, value) for name, value in filters.items() if value))
+    if employee_ids is None:
+        # Everyone's groups are the same for everyone who may see them all (HR): kept too.
+        return figures_cache.cached(
+            ("department", period.pk, period.starts_on, today, group_by, wanted),
+            lambda: _department_rows(period, None, group_by, wanted, today))
+    return _department_rows(period, employee_ids, group_by, wanted, today)
+
+
+def _department_rows(period, employee_ids, group_by, wanted, today) -> list[GroupRow]:
+    field_name = GROUPINGS[group_by][0].removeprefix("sheet__employee__")
+    conditions = [(GROUPINGS[name][0].removeprefix("sheet__employee__"), value)
+                  for name, value in wanted]
+    # key → [people, goals, with_data, attained sum or None, *counts]
+    groups: dict[str, list] = {}
+    for person in people_figures(period, today):
+        if employee_ids is not None and person.employee_id not in employee_ids:
+            continue
+        if conditions and not all(getattr(person, name) == value for name, value in conditions):
+            continue
+        key = getattr(person, field_name)
+        sums = groups.get(key)
+        if sums is None:
+            sums = groups[key] = [0, 0, 0, None, *(0 for _ in STATUS_ORDER)]
+        sums[0] += 1
+        sums[1] += person.goals
+        sums[2] += person.with_data
+        if person.attained_sum is not None:
+            sums[3] = person.attained_sum if sums[3] is None else sums[3] + person.attained_sum
+        for index, count in enumerate(person.counts, start=4):
+            sums[index] += count
 
     def label_of(value):
         if group_by == "tier":
             return TIER_NAMES.get(value, value)
         return value or "(none)"
 
-    return [GroupRow(key=row["grp"] or "", label=label_of(row["grp"]), people=row["people"],
-                     goals=int(row["goals"]), with_data=int(row["with_data"]),
-                     attained=_average(_decimal(row["attained_sum"]), row["with_data"]),
-                     counts={s.value: int(row[s.value]) for s in Status})
-            for row in _fetch(sql, params)]
+    return [GroupRow(key=key or "", label=label_of(key), people=sums[0], goals=sums[1],
+                     with_data=sums[2], attained=_average(sums[3], sums[2]),
+                     counts=dict(zip(STATUS_ORDER, sums[4:], strict=True)))
+            for key, sums in sorted(groups.items())]
 
 
 def team_rows(period: ReviewPeriod, employee_ids: set[int] | None, *, today: date,
@@ -220,7 +281,14 @@ def team_rows(period: ReviewPeriod, employee_ids: set[int] | None, *, today: dat
 
 
 def group_choices(employee_ids: set[int] | None) -> dict[str, list[tuple[str, str]]]:
-    """The values each filter offers: those of the people the viewer covers (three queries)."""
+    """The values each filter offers: those of the people the viewer covers (two queries, or
+    none while nobody changed when the viewer covers everyone)."""
+    if employee_ids is None:
+        return figures_cache.cached(("choices",), lambda: _group_choices(None))
+    return _group_choices(employee_ids)
+
+
+def _group_choices(employee_ids: set[int] | None) -> dict[str, list[tuple[str, str]]]:
     people = Employee.objects.all()
     if employee_ids is not None:
         people = people.filter(pk__in=employee_ids)

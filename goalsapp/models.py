@@ -256,6 +256,10 @@ class GoalSheet(models.Model):
                            | (~Q(state=SheetState.SIGNED) & Q(locked_at__isnull=True))),
                 name="locked_exactly_when_signed"),
         ]
+        indexes = [
+            # The newest signing is part of the dashboards' data version (figures_cache).
+            models.Index(fields=["locked_at"], name="sheet_locked_at"),
+        ]
 
     def __str__(self):
         return f"{self.employee_name} — {self.period}"
@@ -515,6 +519,8 @@ class ProgressEntry(models.Model):
             # Dashboards join each goal to its latest entry only.
             models.Index(fields=["goal"], condition=models.Q(is_latest=True),
                          name="progress_latest_by_goal"),
+            # The newest change is part of the dashboards' data version (figures_cache).
+            models.Index(fields=["updated_at"], name="progress_updated_at"),
         ]
 
     def __str__(self):

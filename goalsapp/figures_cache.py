@@ -1,0 +1,68 @@
+"""Figures computed once per process and change of the data, for pages that are read far more
+than the data under them is written (the department dashboard grades every signed goal).
+
+A figure is kept under its own key plus the data's version, read from the data itself in one
+cheap query: the newest progress entry (id and time), the newest signed sheet's lock and the
+newest change of an employee (simple-history). Every way of writing — pages, CSV, the API, the
+people sync, the admin — moves one of them without having to remember to. A reader that saw the
+old version while a write committed keeps newer figures under the older key, never older figures
+under the newer one, so what a page shows is at most one request behind a write. A change that
+moves none of them (a row edited in SQL) shows within MAX_AGE_SECONDS.
+
+The cache holds figures, never pages: who may see which of them is decided after it, on every
+request (goalsapp.access).
+"""
+
+import threading
+import time
+from collections import OrderedDict
+from contextvars import ContextVar
+
+from django.db import connection
+
+from .models import Employee, GoalSheet, ProgressEntry
+
+MAX_AGE_SECONDS = 600
+KEPT = 4  # figures per process: a period or two, by today and yesterday
+
+_kept: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+# The version a figure being computed was keyed on: figures it is made of use the same one.
+_computing_at: ContextVar[tuple | None] = ContextVar("figures_version", default=None)
+
+
+def data_version() -> tuple:
+    """What changes whenever a figure could: one query of four index lookups."""
+    entries = connection.ops.quote_name(ProgressEntry._meta.db_table)
+    sheets = connection.ops.quote_name(GoalSheet._meta.db_table)
+    people = connection.ops.quote_name(Employee.history.model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT MAX(id) FROM {entries}), "
+                       f"(SELECT MAX(updated_at) FROM {entries}), "
+                       f"(SELECT MAX(locked_at) FROM {sheets}), "
+                       f"(SELECT MAX(history_id) FROM {people})")
+        return tuple(cursor.fetchone())
+
+
+def cached(key: tuple, compute):
+    """compute()'s result for `key` at the data's current version, computed at most once per
+    process while the version stands (two threads may both compute; either result is right)."""
+    version = _computing_at.get() or data_version()
+    full_key = (connection.alias, connection.settings_dict["NAME"], *key, version)
+    now = time.monotonic()
+    with _lock:
+        found = _kept.get(full_key)
+        if found is not None and now - found[0] < MAX_AGE_SECONDS:
+            _kept.move_to_end(full_key)
+            return found[1]
+    token = _computing_at.set(version)
+    try:
+        value = compute()
+    finally:
+        _computing_at.reset(token)
+    with _lock:
+        _kept[full_key] = (now, value)
+        _kept.move_to_end(full_key)
+        while len(_kept) > KEPT:
+            _kept.popitem(last=False)
+    return value
