@@ -23,7 +23,7 @@ from django.db import connection
 from .models import Employee, GoalSheet, ProgressEntry
 
 MAX_AGE_SECONDS = 600
-KEPT = 4  # figures per process: a period or two, by today and yesterday
+KEPT = 32  # figures per process: everyone's per period and day, and the groupings made of them
 
 _kept: OrderedDict = OrderedDict()
 _lock = threading.Lock()
@@ -61,6 +61,9 @@ def cached(key: tuple, compute):
     finally:
         _computing_at.reset(token)
     with _lock:
+        # Figures of an older version are never asked for again: drop them now, not by age.
+        for old_key in [k for k in _kept if k[:2] == full_key[:2] and k[-1] != version]:
+            del _kept[old_key]
         _kept[full_key] = (now, value)
         _kept.move_to_end(full_key)
         while len(_kept) > KEPT:
