@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from goalsapp.access import direct_reports, sheets_visible_to
 from goalsapp.models import Employee, Goal, GoalSheet, ReviewPeriod, SheetState
@@ -42,13 +42,13 @@ def sheets_to_start(user) -> list[tuple[Employee, ReviewPeriod]]:
     """The user's direct reports without a sheet in an open period: the first step, drafting,
     waits on the supervisor even before the sheet exists."""
     periods = list(ReviewPeriod.objects.filter(is_open=True).order_by("starts_on"))
-    if not periods:
-        return []
-    reports = list(direct_reports(user).order_by("full_name"))
-    started = set(GoalSheet.objects.filter(employee__in=reports, period__in=periods)
-                  .values_list("employee_id", "period_id"))
-    return [(report, period) for period in periods for report in reports
-            if (report.pk, period.pk) not in started]
+    waiting = []
+    for period in periods:  # one open period at a time, as a rule
+        # Only those still without a sheet leave the database, however big the team.
+        has_sheet = GoalSheet.objects.filter(employee=OuterRef("pk"), period=period)
+        waiting += [(report, period) for report in
+                    direct_reports(user).filter(~Exists(has_sheet)).order_by("full_name")]
+    return waiting
 
 
 def hr_queue(user) -> QuerySet[GoalSheet]:
