@@ -230,6 +230,9 @@ AXES_VERBOSE = False
 # Idle sessions end: requests renew the session (config.security.IdleSessionMiddleware), so
 # only inactivity expires it.
 SESSION_COOKIE_AGE = 60 * envint("SESSION_IDLE_MINUTES", "30")
+# E-signature practice (reviews/esign.py): signing asks for the password again (or a fresh
+# single sign-on) when the session's last sign-in is older than this.
+SIGNING_REAUTH_MINUTES = envint("SIGNING_REAUTH_MINUTES", "5")
 # Content-Security-Policy (django-csp 4): nothing inline, nothing from another origin. Bootstrap's
 # icons are data: URIs. Violations are reported to /csp-report/ and logged.
 CONTENT_SECURITY_POLICY = {

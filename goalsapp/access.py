@@ -16,6 +16,7 @@ answers it, and the workflow never decides what someone may see.
 
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import Http404
@@ -180,6 +181,20 @@ def may_keep_goal_sets(user) -> bool:
 
 def may_use_admin(user) -> bool:
     return is_admin(user)
+
+
+def sso_only() -> bool:
+    """"SSO only": single sign-on is configured and SSO_ONLY refuses passwords."""
+    return bool(settings.SSO_ONLY and settings.OIDC_RP_CLIENT_ID)
+
+
+def may_sign_in_with_password(username: str) -> bool:
+    """Passwords open Goalpost unless "SSO only" is on; then only the break-glass
+    administrator's (SSO_BREAK_GLASS_USERNAME), for when the provider is down. Read by the
+    password backend and by signing's re-authentication."""
+    if not sso_only():
+        return True
+    return bool(settings.SSO_BREAK_GLASS_USERNAME) and username == settings.SSO_BREAK_GLASS_USERNAME
 
 
 # Progress and dashboards: the same policy, applied to numbers -----------------------------------

@@ -8,3 +8,11 @@ class ReviewsConfig(AppConfig):
 
     name = "reviews"
     verbose_name = "Reviews and signatures"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .esign import stamp_authentication
+
+        # Every sign-in stamps the session's authentication time, which signing asks about.
+        user_logged_in.connect(stamp_authentication, dispatch_uid="goalpost-esign-auth-time")

@@ -19,6 +19,7 @@ from goalsapp.models import (
 from goalsapp.rules import MISSING, goal_field_errors, weights_error
 from goalsapp.services import GoalRow
 
+from . import esign
 from .models import GoalAnswer, SmartCheck
 from .services import name_matches
 
@@ -288,13 +289,40 @@ class ReturnForm(VersionForm):
 
 
 class SignForm(VersionForm):
+    """The typed name, and what e-signature practice asks first (reviews/esign.py): the consent
+    to sign electronically when none is on file, the password when the last sign-in is old."""
+
+    consent = forms.BooleanField(
+        label="I agree to sign electronically, as the text above says.",
+        error_messages={"required": "Tick the box to agree to sign electronically, or ask "
+                                    "Human Resources to sign on paper."})
     typed_name = forms.CharField(label="Type your full name to sign", max_length=150,
                                  error_messages={"required": "Type your full name to sign."})
+    password = forms.CharField(
+        label="Your password (to confirm it is you)", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password to confirm it is you."})
 
-    def __init__(self, *args, signer, **kwargs):
+    def __init__(self, *args, signer, request=None, ask_consent=False, ask_password=False,
+                 **kwargs):
         self.signer = signer
+        self.request = request
         super().__init__(*args, **kwargs)
         self.fields["typed_name"].widget.attrs["autocomplete"] = "off"
+        if not ask_consent:
+            del self.fields["consent"]
+        if not ask_password:
+            del self.fields["password"]
+        else:  # last, next to the button, as the step that proves the signer is present
+            self.fields["password"] = self.fields.pop("password")
+
+    def clean_password(self):
+        # A wrong password counts towards django-axes' lockout like a failed sign-in.
+        password = self.cleaned_data["password"]
+        if not esign.reauthenticate(self.request, password):
+            raise forms.ValidationError(
+                "That password is not right. Enter the password you sign in to Goalpost with.")
+        return password
 
     def clean_typed_name(self):
         typed = self.cleaned_data["typed_name"]

@@ -135,6 +135,27 @@ class SmartCheck(PartOfSignedGoal):
         return [name for name in self.CRITERIA if not getattr(self, name)]
 
 
+class ESignatureConsent(models.Model):
+    """A person's consent to sign electronically: the exact text they agreed to, when, and from
+    where. A signature points at the consent it was given under (reviews/esign.py)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="esignature_consents")
+    given_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField()
+    text_sha256 = models.CharField(max_length=64)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True, default="")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        verbose_name = "e-signature consent"
+
+    def __str__(self):
+        return f"{self.user} consented {self.given_at:%Y-%m-%d %H:%M}"
+
+
 class Signature(models.Model):
     class Role(models.TextChoices):
         SUPERVISOR = "supervisor", "Supervisor"
@@ -150,6 +171,13 @@ class Signature(models.Model):
     content_hash = models.CharField(max_length=64)
     voided_at = models.DateTimeField(null=True, blank=True)
     void_reason = models.CharField(max_length=200, blank=True)
+    # The evidence of e-signature practice (reviews/esign.py); empty on signatures made before
+    # it was kept.
+    consent = models.ForeignKey(ESignatureConsent, on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="signatures")
+    authenticated_at = models.DateTimeField(null=True, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True, default="")
 
     objects = SignatureQuerySet.as_manager()
 
@@ -239,5 +267,5 @@ class RecordCorrection(models.Model):
                 f"at {self.at:%Y-%m-%d %H:%M}")
 
 
-__all__ = ["GoalAnswer", "PartOfSignedGoal", "RecordAltered", "RecordCorrection", "ReviewEvent",
-           "Signature", "SmartCheck"]
+__all__ = ["ESignatureConsent", "GoalAnswer", "PartOfSignedGoal", "RecordAltered",
+           "RecordCorrection", "ReviewEvent", "Signature", "SmartCheck"]

@@ -14,7 +14,7 @@ from goalsapp import services as goals
 from goalsapp.models import Employee, Goal, GoalSheet, ReviewPeriod, SheetState
 from goalsapp.rules import sheet_goal_problems
 
-from . import signals
+from . import esign, signals
 from .canonical import content_hash
 from .models import GoalAnswer, ReviewEvent, Signature, SmartCheck
 from .workflow import (
@@ -268,8 +268,10 @@ def name_matches(typed_name: str, signer) -> bool:
 
 
 def sheet_sign(*, sheet_id: int, actor, version: int, typed_name: str,
-               acknowledged: bool = False) -> Signature:
-    """Signs in the role the sheet's state calls for: supervisor, then employee, then HR."""
+               evidence: esign.SigningEvidence, acknowledged: bool = False) -> Signature:
+    """Signs in the role the sheet's state calls for: supervisor, then employee, then HR. The
+    signer must have consented to sign electronically (or consent with this signature) and have
+    proved who they are within SIGNING_REAUTH_MINUTES; the signature keeps that evidence."""
     with transaction.atomic():
         sheet = lock_sheet(sheet_id, version)
         signing = signing_action(sheet.state)
@@ -289,9 +291,11 @@ def sheet_sign(*, sheet_id: int, actor, version: int, typed_name: str,
         digest = content_hash(sheet)
         if role == Role.HR:
             _check_hr_may_sign(sheet, digest)
+        consent = esign.require_may_sign(actor, evidence)
         signature = Signature.objects.create(
             sheet=sheet, role=role, signer=actor, typed_name=typed_name.strip(),
-            content_hash=digest)
+            content_hash=digest, consent=consent, authenticated_at=evidence.authenticated_at,
+            ip_address=evidence.ip_address, user_agent=evidence.user_agent)
         to_state = action.targets[0]
         if to_state == S.SIGNED:
             sheet.locked_at = timezone.now()

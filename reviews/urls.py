@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import goal_sets, library, lists, overview, sheet, steps
+from .views import consent, goal_sets, library, lists, overview, sheet, steps
 
 urlpatterns = [
     path("", lists.inbox, name="inbox"),
@@ -24,4 +24,5 @@ urlpatterns = [
     path("sheets/<int:pk>/answers/<int:goal_id>/", steps.goal_answer, name="goal_answer"),
     path("sheets/<int:pk>/smart/", steps.sheet_smart, name="sheet_smart"),
     path("sheets/<int:pk>/smart/<int:goal_id>/", steps.goal_smart, name="goal_smart"),
+    path("account/e-signature-consent/", consent.esign_consent, name="esign_consent"),
 ]

@@ -52,6 +52,15 @@ class UserFactory(DjangoModelFactory):
         if create:
             user.save(update_fields=["password"])
 
+    @factory.post_generation
+    def esign_consent(user, create, extracted, **kwargs):
+        """Everyone made here has consented to sign electronically (reviews/esign.py), so a
+        test signs without the consent step; `esign_consent=False` leaves it to be given."""
+        if create and extracted is not False:
+            from reviews.esign import consent_give
+
+            consent_give(user, ip_address="127.0.0.1", user_agent="tests")
+
 
 class EmployeeFactory(DjangoModelFactory):
     """An employee and their login; the full name is also the user's first and last name."""

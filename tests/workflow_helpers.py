@@ -2,10 +2,12 @@
 for any test that needs a sheet further along: service, view and browser tests alike."""
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from goalsapp.access import HR_GROUP
 from goalsapp.models import GoalSheet, SheetState
 from reviews import services
+from reviews.esign import SigningEvidence
 from reviews.models import GoalAnswer, SmartCheck
 
 STATE_ORDER = (
@@ -31,6 +33,14 @@ def typed_name_of(user) -> str:
     """The name a user must type to sign: their employee record's full name, else their own."""
     employee = getattr(user, "employee", None)
     return (employee.full_name if employee else "") or user.get_full_name()
+
+
+def signing_evidence(**overrides) -> SigningEvidence:
+    """What a signature made through the service directly keeps: a sign-in just now, consent
+    given with it if none is on file, from the loopback address."""
+    values = {"authenticated_at": timezone.now(), "ip_address": "127.0.0.1",
+              "user_agent": "Goalpost tests", "gives_consent": True}
+    return SigningEvidence(**(values | overrides))
 
 
 def hr_reviewer_for(sheet: GoalSheet):
@@ -104,6 +114,7 @@ def _from_supervisor_signature(sheet: GoalSheet, hr_user) -> None:
         actor=supervisor,
         version=sheet.version,
         typed_name=typed_name_of(supervisor),
+        evidence=signing_evidence(),
     )
 
 
@@ -114,6 +125,7 @@ def _from_employee_signature(sheet: GoalSheet, hr_user) -> None:
         actor=employee,
         version=sheet.version,
         typed_name=typed_name_of(employee),
+        evidence=signing_evidence(),
         acknowledged=True,
     )
 
@@ -124,7 +136,11 @@ def _from_hr_review(sheet: GoalSheet, hr_user) -> None:
         services.goal_smart_check(goal_id=goal.pk, actor=reviewer, verdicts=ALL_PASS, note="")
     sheet = _fresh(sheet.pk)
     services.sheet_sign(
-        sheet_id=sheet.pk, actor=reviewer, version=sheet.version, typed_name=typed_name_of(reviewer)
+        sheet_id=sheet.pk,
+        actor=reviewer,
+        version=sheet.version,
+        typed_name=typed_name_of(reviewer),
+        evidence=signing_evidence(),
     )
 
 

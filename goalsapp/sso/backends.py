@@ -1,11 +1,14 @@
 """Authentication backends: OpenID Connect (mozilla-django-oidc) mapped to employees, and the
 local password backend that "SSO only" narrows to the break-glass administrator."""
 
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from goalsapp.access import may_sign_in_with_password, sso_only
+
 from .services import identity_bind, users_for_claims
+
+__all__ = ["EmployeeOIDCBackend", "LocalPasswordBackend", "sso_only"]
 
 
 class EmployeeOIDCBackend(OIDCAuthenticationBackend):
@@ -23,16 +26,11 @@ class EmployeeOIDCBackend(OIDCAuthenticationBackend):
         return user
 
 
-def sso_only() -> bool:
-    return bool(settings.SSO_ONLY and settings.OIDC_RP_CLIENT_ID)
-
-
 class LocalPasswordBackend(ModelBackend):
     """Passwords, unless SSO_ONLY is on: then only SSO_BREAK_GLASS_USERNAME, an administrator
     who can still get in when the provider is down."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if sso_only() and (not settings.SSO_BREAK_GLASS_USERNAME
-                           or username != settings.SSO_BREAK_GLASS_USERNAME):
+        if not may_sign_in_with_password(username or ""):
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)

@@ -6,5 +6,6 @@ from . import views
 
 urlpatterns = [
     path("oidc/authenticate/", views.authenticate, name="oidc_authentication_init"),
+    path("oidc/reauthenticate/", views.reauthenticate, name="oidc_reauthenticate"),
     path("oidc/callback/", views.callback, name="oidc_authentication_callback"),
 ]

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import resolve_url
 from mozilla_django_oidc import views as oidc_views
@@ -50,5 +51,16 @@ def _when_enabled(view):
     return wrapped
 
 
+class ReauthenticateView(oidc_views.OIDCAuthenticationRequestView):
+    """A fresh sign-in at the provider before a signature: `prompt=login` asks for the
+    credentials again even within the provider's session, `max_age=0` says how fresh; the
+    callback signs the user in again (the session's authentication time is stamped then) and
+    returns to `next`, the signing page."""
+
+    def get_extra_params(self, request):
+        return {**super().get_extra_params(request), "prompt": "login", "max_age": "0"}
+
+
 authenticate = _when_enabled(oidc_views.OIDCAuthenticationRequestView.as_view())
+reauthenticate = _when_enabled(login_required(ReauthenticateView.as_view()))
 callback = _when_enabled(oidc_views.OIDCAuthenticationCallbackView.as_view())

@@ -1,14 +1,17 @@
 """The sheet page and its transitions: a GET shows what will happen, the POST does it."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 
-from goalsapp.access import get_sheet_for_user
+from goalsapp.access import get_sheet_for_user, may_sign_in_with_password
 from goalsapp.views.common import forbidden
 
-from .. import services
+from .. import esign, services
 from ..forms import ConfirmForm, EmployeeSignForm, ReturnForm, SignForm
 from ..workflow import ActionForbidden, StaleVersion, WorkflowError, require
 from .common import sheet_context
@@ -21,9 +24,29 @@ def sheet_detail(request, pk):
 
 
 def _sign(*, sheet_id, actor, version, form):
+    evidence = esign.evidence_from(form.request,
+                                   gives_consent=form.cleaned_data.get("consent", False))
     return services.sheet_sign(sheet_id=sheet_id, actor=actor, version=version,
-                               typed_name=form.cleaned_data["typed_name"],
+                               typed_name=form.cleaned_data["typed_name"], evidence=evidence,
                                acknowledged=form.cleaned_data.get("acknowledged", False))
+
+
+def _signing(request) -> tuple[dict, dict]:
+    """What the signing form asks besides the name (consent, password), and what the page
+    shows with it (the consent text, a fresh single sign-on for those without a password)."""
+    user = request.user
+    stale = esign.needs_reauthentication(request)
+    by_password = stale and user.has_usable_password() and may_sign_in_with_password(
+        user.get_username())
+    sso_url = None
+    if stale and settings.OIDC_RP_CLIENT_ID:
+        sso_url = reverse("oidc_reauthenticate") + "?" + urlencode({"next": request.path})
+    ask_consent = esign.consent_on_file(user) is None
+    form_kwargs = {"signer": user, "request": request, "ask_consent": ask_consent,
+                   "ask_password": by_password}
+    return form_kwargs, {"consent_text": esign.CONSENT_TEXT if ask_consent else "",
+                         "reauth_minutes": esign.reauth_minutes() if stale else None,
+                         "sso_reauth_url": sso_url, "sso_name": settings.SSO_PROVIDER_NAME}
 
 
 def _with_note(service):
@@ -66,7 +89,7 @@ def sheet_transition(request, pk, action):
         messages.error(request, message)
         return redirect("sheet_detail", pk=sheet.pk)
 
-    extra = {"signer": request.user} if issubclass(form_class, SignForm) else {}
+    extra, signing = _signing(request) if issubclass(form_class, SignForm) else ({}, {})
     form = form_class(request.POST or None, initial={"version": sheet.version}, **extra)
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,4 +106,4 @@ def sheet_transition(request, pk, action):
             messages.success(request, done)
             return redirect("sheet_detail", pk=sheet.pk)
     return render(request, "reviews/transition.html", sheet_context(
-        request, sheet, action=step, form=form))
+        request, sheet, action=step, form=form, **signing))

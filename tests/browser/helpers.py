@@ -13,7 +13,15 @@ def state_badge(page: Page) -> Locator:
     return page.get_by_role("region", name="Employee performance goals").locator(".badge")
 
 
+CONSENT_LABEL = "I agree to sign electronically"
+
+
 def sign(page: Page, action: str, name: str) -> None:
+    """Types the name and signs; the consent to sign electronically is given when the page
+    asks for it (a demo person's first signature)."""
+    consent = page.get_by_label(CONSENT_LABEL)
+    if consent.count():
+        consent.check()
     page.get_by_label("Type your full name to sign").fill(name)
     page.get_by_role("button", name=action).click()
 

@@ -9,6 +9,7 @@ from reviews import services
 from reviews.models import ReviewEvent, Signature
 from reviews.workflow import StaleVersion, WorkflowError
 from tests.concurrency_helpers import race
+from tests.workflow_helpers import signing_evidence
 
 # Threads see only committed rows; the flush afterwards must bring back migrated data.
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -27,7 +28,8 @@ def test_two_simultaneous_supervisor_signatures_make_exactly_one(sheet, supervis
 
     def sign():
         return services.sheet_sign(
-            sheet_id=sheet.pk, actor=supervisor.user, version=version, typed_name="Sam Sutton"
+            sheet_id=sheet.pk, actor=supervisor.user, version=version, typed_name="Sam Sutton",
+            evidence=signing_evidence(),
         )
 
     outcomes = race(sign, sign)

@@ -12,7 +12,7 @@ from reviews.canonical import content_hash
 from reviews.models import GoalAnswer, ReviewEvent, Signature, SmartCheck
 from reviews.workflow import ActionForbidden, Role, StaleVersion, WorkflowError, roles_of
 from tests.factories import EmployeeFactory, GoalFactory, GoalSheetFactory, ReviewPeriodFactory
-from tests.workflow_helpers import ALL_PASS, SUMMARY
+from tests.workflow_helpers import ALL_PASS, SUMMARY, signing_evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,7 @@ def sign(sheet, actor, typed_name, acknowledged=False):
         actor=actor,
         version=fresh(sheet).version,
         typed_name=typed_name,
+        evidence=signing_evidence(),
         acknowledged=acknowledged,
     )
 
@@ -779,7 +780,8 @@ def test_a_stale_signature_is_refused(sheet, supervisor, advance):
 
     with pytest.raises(StaleVersion, match="changed meanwhile"):
         services.sheet_sign(
-            sheet_id=sheet.pk, actor=supervisor.user, version=seen, typed_name="Sam Sutton"
+            sheet_id=sheet.pk, actor=supervisor.user, version=seen, typed_name="Sam Sutton",
+            evidence=signing_evidence(),
         )
     assert not Signature.objects.filter(sheet=sheet).exists()
 

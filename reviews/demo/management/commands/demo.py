@@ -28,10 +28,19 @@ from goalsapp.services import GoalRow
 from reviews import services
 from reviews.archive.demo import archive_signed_sheets
 from reviews.demo.goal_sets import create_demo_goal_sets
+from reviews.esign import SigningEvidence
 from reviews.models import GoalAnswer, SmartCheck
 from reviews.workflow import WorkflowError, waiting_on
 
 PASSWORD = "goalpost-demo"
+
+
+def demo_evidence() -> SigningEvidence:
+    """Demo signatures carry what a real one does: consent given with the first signature,
+    a sign-in just now; no network address, since nobody signed through a browser."""
+    return SigningEvidence(authenticated_at=timezone.now(), ip_address=None,
+                           user_agent="manage.py demo", gives_consent=True)
+
 EMAIL_DOMAIN = "goalpost.example"
 ADMIN_USERNAME = "admin"
 
@@ -322,10 +331,12 @@ class Command(BaseCommand):
                                         version=self._version(sid), values=self._summary(person))
         if last >= STEPS.index("sign_supervisor"):
             services.sheet_sign(sheet_id=sid, actor=supervisor_user, version=self._version(sid),
-                                typed_name=employee.supervisor.full_name)
+                                typed_name=employee.supervisor.full_name,
+                                evidence=demo_evidence())
         if last >= STEPS.index("sign_employee"):
             services.sheet_sign(sheet_id=sid, actor=employee_user, version=self._version(sid),
-                                typed_name=employee.full_name, acknowledged=True)
+                                typed_name=employee.full_name, acknowledged=True,
+                                evidence=demo_evidence())
         if last >= STEPS.index("smart_check"):
             goals = list(Goal.objects.filter(sheet_id=sid).order_by("position"))
             if plan.outcome == SheetState.HR_REVIEW:
@@ -337,7 +348,7 @@ class Command(BaseCommand):
         if last >= STEPS.index("sign_hr"):
             hr_name = Employee.objects.get(user=hr_user).full_name
             services.sheet_sign(sheet_id=sid, actor=hr_user, version=self._version(sid),
-                                typed_name=hr_name)
+                                typed_name=hr_name, evidence=demo_evidence())
 
         state = GoalSheet.objects.values_list("state", flat=True).get(pk=sid)
         if state != EXPECTED_STATE[plan.outcome]:
