@@ -118,7 +118,7 @@ def sheet_view(sheet: GoalSheet) -> SheetView:
     grouped: dict[str, list[GoalView]] = defaultdict(list)
     for view in views:
         grouped[view.goal.competency.name].append(view)
-    signatures = list(sheet.signatures.select_related("signer"))
+    signatures = list(sheet.signatures.select_related("signer", "consent"))
     events = list(sheet.events.select_related("actor__employee"))
     first_sent = next((e.at for e in events if e.action == "send_to_employee"), None)
     live = [s for s in signatures if s.voided_at is None]

@@ -59,6 +59,19 @@ class StaticFilesOnly:
         return self.fetch(url)
 
 
+def _evidence(signature) -> dict:
+    """A signature's e-signature evidence (reviews/esign.py); null where it was not kept."""
+    consent = signature.consent
+    return {
+        "consent": {"given_at": consent.given_at.isoformat(), "text": consent.text,
+                    "text_sha256": consent.text_sha256} if consent else None,
+        "authenticated_at": (signature.authenticated_at.isoformat()
+                             if signature.authenticated_at else None),
+        "ip_address": signature.ip_address,
+        "user_agent": signature.user_agent,
+    }
+
+
 def archive_data(sheet: GoalSheet, view=None, canonical: dict | None = None) -> dict:
     """What the PDF embeds as JSON: the canonical content the signatures vouch for, the
     signatures, HR's SMART checks and the event timeline."""
@@ -72,7 +85,8 @@ def archive_data(sheet: GoalSheet, view=None, canonical: dict | None = None) -> 
         "locked_at": sheet.locked_at.isoformat() if sheet.locked_at else None,
         "signatures": [
             {"role": s.role, "typed_name": s.typed_name, "signer": s.signer.get_username(),
-             "signed_at": s.signed_at.isoformat(), "content_hash": s.content_hash}
+             "signed_at": s.signed_at.isoformat(), "content_hash": s.content_hash,
+             **_evidence(s)}
             for s in view.signatures
         ],
         "smart_checks": [

@@ -177,3 +177,30 @@ def test_a_sheet_in_any_state_renders(sheet, advance):
 
     assert "Supervisor: Sam Sutton" in text
     assert "Human Resources: not signed" in text
+
+
+def test_the_record_of_events_shows_each_signatures_evidence(signed_sheet, archived_pdf):
+    text = pdf_text(archived_pdf)
+    record = text[text.index("Record of events"):]
+
+    for signature in Signature.objects.filter(sheet=signed_sheet, voided_at__isnull=True):
+        consent = signature.consent
+        assert (f"Electronic signature of {signature.typed_name} "
+                f"({signature.get_role_display().lower()}): consent to sign electronically "
+                f"given {consent.given_at:%m/%d/%Y %H:%M}") in record
+        assert f"signed in {signature.authenticated_at:%m/%d/%Y %H:%M}" in record
+    assert record.count("from 127.0.0.1; browser “Goalpost tests”") == 3
+
+
+def test_the_embedded_json_keeps_each_signatures_evidence(signed_sheet, archived_pdf):
+    data = embedded_json(archived_pdf)
+
+    for entry in data["signatures"]:
+        signature = Signature.objects.get(sheet=signed_sheet, role=entry["role"],
+                                          voided_at__isnull=True)
+        assert entry["consent"]["text"] == signature.consent.text
+        assert entry["consent"]["text_sha256"] == signature.consent.text_sha256
+        assert entry["consent"]["given_at"] == signature.consent.given_at.isoformat()
+        assert entry["authenticated_at"] == signature.authenticated_at.isoformat()
+        assert (entry["ip_address"], entry["user_agent"]) == ("127.0.0.1", "Goalpost tests")
+
