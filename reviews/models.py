@@ -194,12 +194,6 @@ class Signature(models.Model):
     def __str__(self):
         return f"{self.get_role_display()}: {self.typed_name}"
 
-    @property
-    def has_evidence(self) -> bool:
-        """Signatures made before e-signature practice was kept have none."""
-        return bool(self.consent_id or self.authenticated_at or self.ip_address
-                    or self.user_agent)
-
     def save(self, *args, **kwargs):
         refuse_if_sheet_locked(self.sheet_id)
         super().save(*args, **kwargs)
@@ -207,6 +201,12 @@ class Signature(models.Model):
     def delete(self, *args, **kwargs):
         refuse_if_sheet_locked(self.sheet_id)
         return super().delete(*args, **kwargs)
+
+    @property
+    def has_evidence(self) -> bool:
+        """Signatures made before e-signature practice was kept have none."""
+        return bool(self.consent_id or self.authenticated_at or self.ip_address
+                    or self.user_agent)
 
 
 class ReviewEvent(models.Model):
