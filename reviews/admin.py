@@ -7,11 +7,19 @@ from django import forms
 from django.contrib import admin
 
 import reviews.admin_sheets  # noqa: F401  (registers goal sheets and goals)
+from goalsapp.access import may_use_admin
 
 from . import services
 from .admin_workflow import WorkflowAdmin, copy_errors
 from .forms import AnswerForm, SmartCheckForm
-from .models import GoalAnswer, ReviewEvent, Signature, SmartCheck
+from .models import (
+    ESignatureConsent,
+    GoalAnswer,
+    RecordCorrection,
+    ReviewEvent,
+    Signature,
+    SmartCheck,
+)
 
 
 class AnswerAdminForm(forms.ModelForm):
@@ -118,7 +126,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Signature)
 class SignatureAdmin(ReadOnlyAdmin):
-    list_display = ("sheet", "role", "typed_name", "signed_at", "content_hash", "voided_at")
+    list_display = ("sheet", "role", "typed_name", "signed_at", "content_hash", "voided_at",
+                    "authenticated_at", "ip_address")
     list_filter = ("role", ("voided_at", admin.EmptyFieldListFilter))
     list_select_related = ("sheet__period",)
     search_fields = ("typed_name", "sheet__employee_name", "content_hash")
@@ -131,3 +140,38 @@ class ReviewEventAdmin(ReadOnlyAdmin):
     list_select_related = ("sheet__period", "actor")
     search_fields = ("sheet__employee_name", "note", "actor__username")
     date_hierarchy = "at"
+
+
+class AuditAdmin(ReadOnlyAdmin):
+    """Evidence every administrator may read (the access policy's may_use_admin, as the admin
+    site itself asks), and nobody may write."""
+
+    def has_view_permission(self, request, obj=None):
+        return may_use_admin(request.user)
+
+    def has_module_permission(self, request):
+        return may_use_admin(request.user)
+
+
+@admin.register(ESignatureConsent)
+class ESignatureConsentAdmin(AuditAdmin):
+    """Who consented to sign electronically, to which text, when and from where."""
+
+    list_display = ("user", "given_at", "withdrawn_at", "ip_address", "text_sha256")
+    list_filter = (("withdrawn_at", admin.EmptyFieldListFilter),)
+    search_fields = ("user__username", "user__first_name", "user__last_name", "ip_address")
+    date_hierarchy = "given_at"
+
+
+@admin.register(RecordCorrection)
+class RecordCorrectionAdmin(AuditAdmin):
+    """The legal corrections made to signed records below Goalpost: each row is written by the
+    database's own trigger (reviews/migrations/0007), so nobody adds, changes or removes one
+    here."""
+
+    list_display = ("at", "db_user", "table_name", "operation", "reason")
+    list_filter = ("table_name", "operation")
+    search_fields = ("reason", "db_user")
+    date_hierarchy = "at"
+    readonly_fields = ("at", "db_user", "reason", "table_name", "operation", "row_before",
+                       "row_after")

@@ -1,11 +1,20 @@
 """Whether a signed sheet's record is still what Goalpost wrote: three live signatures, one per
-role, each vouching for the content as it is now. Anything else means the database was changed
-outside Goalpost (the app refuses every such change itself)."""
+role, each vouching for the content as it is now, and no legal correction made below Goalpost.
+Anything else means the database was changed outside Goalpost (the app refuses every such
+change itself)."""
 
-from goalsapp.models import GoalSheet
+from collections import Counter
+
+from django.db.models import BigIntegerField, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from goalsapp.models import Goal, GoalSheet
 
 from .canonical import content_hash
-from .models import Signature
+from .models import RecordCorrection, Signature
 
 ALTERED = "This record was altered outside Goalpost"
 
@@ -35,4 +44,39 @@ def signed_record_problems(sheet: GoalSheet, live_signatures=None,
                 problems.append(
                     f"The {signature.get_role_display().lower()} signature no longer matches "
                     "the content: the content changed after it was signed.")
-    return problems
+    return problems + record_corrections(sheet)
+
+
+def _references():
+    """Corrections with the ids their row named: its sheet, its goal, its own id."""
+    return RecordCorrection.objects.annotate(
+        sheet_ref=Cast(KT("row_before__sheet_id"), BigIntegerField()),
+        goal_ref=Cast(KT("row_before__goal_id"), BigIntegerField()),
+        row_ref=Cast(KT("row_before__id"), BigIntegerField()))
+
+
+def record_corrections(sheet: GoalSheet) -> list[str]:
+    """The legal corrections a PostgreSQL superuser made to this sheet's record past the
+    triggers (each row logged by the database in RecordCorrection), one sentence per
+    correction with its reason. The typed name of a signature, for one, is not part of the
+    content hash: this is how its correction shows."""
+    goal_ids = Goal.objects.filter(sheet_id=sheet.pk).values("pk")
+    removed_goal_ids = _references().filter(table_name="goalsapp_goal",
+                                            sheet_ref=sheet.pk).values("row_ref")
+    rows = _references().filter(
+        Q(sheet_ref=sheet.pk) | Q(table_name="goalsapp_goalsheet", row_ref=sheet.pk)
+        | Q(goal_ref__in=goal_ids) | Q(goal_ref__in=removed_goal_ids)
+    ).order_by("at", "id").values_list("at", "db_user", "reason", "table_name", "operation")
+    # One transaction is one correction: its rows share the time, the user and the reason.
+    corrections: dict[tuple, Counter] = {}
+    for at, db_user, reason, table, operation in rows:
+        corrections.setdefault((at, db_user, reason), Counter())[(operation, table)] += 1
+    sentences = []
+    for (at, db_user, reason), changes in corrections.items():
+        what = "; ".join(f"{count} row{'s' if count > 1 else ''} of {table} "
+                         f"{'deleted' if operation == 'DELETE' else 'updated'}"
+                         for (operation, table), count in sorted(changes.items()))
+        sentences.append(
+            f"Corrected outside Goalpost on {date_format(timezone.localtime(at), 'M j, Y H:i')} "
+            f"by the database user “{db_user}” ({what}), for this reason: “{reason}”.")
+    return sentences

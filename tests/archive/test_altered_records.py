@@ -96,3 +96,49 @@ def test_an_archive_file_changed_on_disk_fails_the_command(signed_sheet):
     code, _out, err = verify_records()
     assert code == 1
     assert "MISMATCH" in err
+
+
+def test_a_stored_archive_refuses_sql_and_its_correction_is_said(client, signed_sheet, hr,
+                                                                 admin):
+    from django.db import IntegrityError
+
+    archive = archive_of(signed_sheet)
+    with pytest.raises(IntegrityError, match="belongs to a signed record"), \
+            transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE reviews_sheetarchive SET sha256 = 'x' WHERE id = %s",
+                       [archive.pk])
+    archived = stored_bytes(archive)
+    behind_goalposts_back("UPDATE reviews_signature SET typed_name = 'Emma J. Ellis' "
+                          "WHERE sheet_id = %s AND role = 'employee'", [signed_sheet.pk])
+
+    login(client, hr)
+    verify = client.post(reverse("archive_verify"), {
+        "file": SimpleUploadedFile("emma.pdf", archived, "application/pdf")})
+    warning = by_testid(verify, "record-altered")
+    assert ALTERED in warning and "“test tampering”" in warning
+    login(client, admin)
+    change = client.get(reverse("admin:goalsapp_goalsheet_change", args=[signed_sheet.pk]))
+    assert "test tampering" in change.content.decode()
+    code, _out, err = verify_records()
+    assert code == 1 and "Corrected outside Goalpost" in err
+
+
+def test_the_admin_lists_corrections_read_only(client, signed_sheet, admin, hr):
+    from reviews.models import RecordCorrection
+
+    behind_goalposts_back("UPDATE reviews_signature SET typed_name = 'Emma J. Ellis' "
+                          "WHERE sheet_id = %s AND role = 'employee'", [signed_sheet.pk])
+    correction = RecordCorrection.objects.get()
+    login(client, admin)
+    listing = client.get(reverse("admin:reviews_recordcorrection_changelist"))
+    assert listing.status_code == 200 and "test tampering" in listing.content.decode()
+    change_url = reverse("admin:reviews_recordcorrection_change", args=[correction.pk])
+    detail = client.get(change_url)
+    assert detail.status_code == 200 and "Emma J. Ellis" in detail.content.decode()
+    assert client.get(reverse("admin:reviews_recordcorrection_add")).status_code == 403
+    client.post(change_url, {"reason": "rewritten"})
+    client.post(reverse("admin:reviews_recordcorrection_delete", args=[correction.pk]),
+                {"post": "yes"})
+    assert RecordCorrection.objects.get().reason == "test tampering"
+    login(client, hr)  # not staff: the admin site's door (may_use_admin) stays shut
+    assert client.get(reverse("admin:reviews_recordcorrection_changelist")).status_code == 302

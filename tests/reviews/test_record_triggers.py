@@ -69,3 +69,38 @@ def test_a_superuser_correction_names_its_reason_and_is_logged(signed):
         _sql("UPDATE reviews_signature SET typed_name = 'x' WHERE sheet_id = %s", [signed.pk])
     assert GoalSheet.objects.get(pk=signed.pk).state == SheetState.SIGNED
     assert ReviewEvent.objects.filter(sheet=signed).exists()
+
+
+def _function_source(name: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = %s", [name])
+        return cursor.fetchone()[0]
+
+
+def test_the_cores_trigger_function_names_no_table_of_the_archive():
+    # The archive guards its rows with a function of its own (reviews/archive/migrations/0003).
+    assert "sheetarchive" not in _function_source("goalpost_guard_signed_record")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgfoid::regproc::text FROM pg_trigger WHERE tgname = "
+                       "'goalpost_guard' AND tgrelid = 'reviews_sheetarchive'::regclass")
+        assert cursor.fetchone()[0] == "goalpost_guard_stored_archive"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_corrected_typed_name_is_said_on_the_sheet_page_with_its_reason(client, signed, hr):
+    from django.urls import reverse
+
+    from tests.page_helpers import by_testid, login
+
+    reason = "Court order 2027-0113: the typed name was misspelt."
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('goalpost.correction_reason', %s, true)", [reason])
+        cursor.execute("UPDATE reviews_signature SET typed_name = 'Emma J. Ellis' "
+                       "WHERE sheet_id = %s AND role = 'employee'", [signed.pk])
+
+    login(client, hr)
+    warning = by_testid(client.get(reverse("sheet_detail", args=[signed.pk])), "record-altered")
+    assert "This record was altered outside Goalpost" in warning
+    assert "by the database user" in warning
+    assert "1 row of reviews_signature updated" in warning
+    assert reason in warning
