@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from goalsapp.access import may_manage_people
+from goalsapp.uploads import limit_upload
 from goalsapp.views.common import forbidden
 
 from . import sync
@@ -19,12 +20,21 @@ SESSION_KEY = "people_sync_uploads"
 class UploadForm(forms.Form):
     file = forms.FileField(label="The HRIS export (CSV)")
 
+    def clean_file(self):
+        # The size measured while receiving (limit_upload stops a larger one at the limit).
+        upload = self.cleaned_data["file"]
+        if upload.size > sync.MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {sync.MAX_BYTES // (1024 * 1024)} MB.")
+        return upload
+
 
 def _uploads(request) -> dict:
     return request.session.setdefault(SESSION_KEY, {})
 
 
 @login_required
+@limit_upload(lambda: sync.MAX_BYTES)
 def people_sync(request):
     if not may_manage_people(request.user):
         return forbidden(request, NOT_HR)

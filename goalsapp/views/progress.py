@@ -12,7 +12,8 @@ from ..access import get_sheet_for_user, may_enter_progress, may_import_progress
 from ..dashboards import person_board
 from ..forms import ProgressEntryForm, ProgressUploadForm
 from ..models import ProgressImport
-from ..progress_csv import COLUMNS, CsvProblem, template_csv
+from ..progress_csv import COLUMNS, MAX_BYTES, CsvProblem, template_csv
+from ..uploads import limit_upload
 from .common import forbidden
 
 NOT_AN_IMPORTER = ("Bulk loads are for Human Resources, administrators and supervisors (for "
@@ -59,6 +60,7 @@ def sheet_progress(request, pk):
 
 
 @login_required
+@limit_upload(MAX_BYTES)
 def progress_import(request):
     if not may_import_progress(request.user):
         return forbidden(request, NOT_AN_IMPORTER)

@@ -3,6 +3,7 @@ export (streamed or as a job with a progress bar) and the verification of an upl
 
 import hashlib
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -12,6 +13,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from goalsapp.access import get_sheet_for_user, may_export_archives, may_verify_archives
+from goalsapp.uploads import limit_upload
 from goalsapp.views.common import forbidden
 from reviews.integrity import signed_record_problems
 from reviews.workflow import ActionForbidden, WorkflowError
@@ -139,6 +141,7 @@ def export_job_download(request, pk):
 # Verification -----------------------------------------------------------------------------------
 
 @login_required
+@limit_upload(lambda: settings.ARCHIVE_VERIFY_MAX_BYTES)
 def archive_verify(request):
     if not may_verify_archives(request.user):
         return forbidden(request, NOT_HR)
