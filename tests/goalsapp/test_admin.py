@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -38,7 +39,14 @@ from reviews.api.tokens import token_create
 from reviews.archive.exports import ExportFilters, export_job_create
 from reviews.archive.models import ExportJob, SheetArchive
 from reviews.archive.services import archive_get_or_create
-from reviews.models import GoalAnswer, ReviewEvent, Signature, SmartCheck
+from reviews.models import (
+    ESignatureConsent,
+    GoalAnswer,
+    RecordCorrection,
+    ReviewEvent,
+    Signature,
+    SmartCheck,
+)
 from reviews.notifications.models import (
     DigestDelivery,
     Notification,
@@ -67,6 +75,7 @@ EXPECTED_MODELS = {
     GoalTemplate, JobTitle, GoalSet,
     NotificationSettings, NotificationPreference, Notification, DigestDelivery,
     ApiToken, SsoIdentity,
+    ESignatureConsent, RecordCorrection,
 }
 # A search term that finds at least one row of each model in the `data` fixture.
 SEARCH_TERMS = {
@@ -92,6 +101,8 @@ SEARCH_TERMS = {
     DigestDelivery: "otto",
     ApiToken: "anything",  # a handful of rows, no search box
     SsoIdentity: "emma",
+    ESignatureConsent: "emma",
+    RecordCorrection: "court",
 }
 
 
@@ -147,6 +158,12 @@ def data(sheet, advance, period, other_employee, other_supervisor, admin):
                                text=kpi.text, target=Decimal(40), unit="days")
     token_create(name="HRIS nightly", acts_as=admin, scopes=["read", "write_people"])
     SsoIdentity.objects.create(user=signed.employee.user, subject="idp-emma")
+    # As the database's trigger writes one during a legal correction (reviews/migrations/0007).
+    RecordCorrection.objects.create(
+        at=timezone.now(), db_user="postgres", reason="Court order 2027-0113",
+        table_name="reviews_signature", operation="UPDATE",
+        row_before={"sheet_id": signed.pk, "typed_name": "Emma Elis"},
+        row_after={"sheet_id": signed.pk, "typed_name": "Emma Ellis"})
     return SimpleNamespace(signed=signed, draft=draft, with_ssn=other_employee)
 
 
@@ -182,6 +199,8 @@ def an_object_of(model, data):
         DigestDelivery: DigestDelivery.objects.first(),
         ApiToken: ApiToken.objects.get(name="HRIS nightly"),
         SsoIdentity: SsoIdentity.objects.first(),
+        ESignatureConsent: ESignatureConsent.objects.filter(user__username="emma").first(),
+        RecordCorrection: RecordCorrection.objects.first(),
     }[model]
 
 

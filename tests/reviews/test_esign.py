@@ -315,3 +315,10 @@ def test_an_old_signature_without_evidence_shows_none(client, sheet, advance, em
 def test_a_new_person_needs_consent_before_their_first_signature(db):
     person = EmployeeFactory(user__esign_consent=False)
     assert esign.consent_on_file(person.user) is None
+
+
+def test_withdrawing_touches_only_ones_own_consent(client, supervisor, employee):
+    login(client, employee)
+    client.post(reverse("esign_consent"))
+    assert esign.consent_on_file(employee.user) is None
+    assert esign.consent_on_file(supervisor.user) is not None

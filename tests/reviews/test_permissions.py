@@ -101,7 +101,8 @@ SHEET_URLS = (
 )
 
 # workflow_overview is a dashboard: its persona matrix is in tests/goalsapp/test_dashboards.py.
-LIST_URLS = ("inbox", "sheet_list", "team", "sheet_start", "hr_queue", "workflow_overview")
+LIST_URLS = ("inbox", "sheet_list", "team", "sheet_start", "hr_queue", "workflow_overview",
+             "esign_consent")
 # Goal sets belong to no sheet: their matrix is in tests/reviews/test_goal_sets.py.
 GOAL_SET_URLS = ("goal_set_list", "goal_set_new", "goal_set_edit", "goal_set_apply")
 
@@ -361,7 +362,7 @@ SUPERVISORS = ("supervisor", "manager", "other_supervisor")
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("url_name", ["inbox", "sheet_list"])
+@pytest.mark.parametrize("url_name", ["inbox", "sheet_list", "esign_consent"])
 def test_everyone_signed_in_has_an_inbox_and_a_sheet_list(client, people, url_name, persona):
     sign_in(client, people[persona])
 
