@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_logged_in
 from django.http import Http404
 from django.shortcuts import resolve_url
 from mozilla_django_oidc import views as oidc_views
@@ -61,6 +62,21 @@ class ReauthenticateView(oidc_views.OIDCAuthenticationRequestView):
         return {**super().get_extra_params(request), "prompt": "login", "max_age": "0"}
 
 
+class CallbackView(oidc_views.OIDCAuthenticationCallbackView):
+    """The provider's answer. mozilla-django-oidc skips login() when the user is already the
+    one signed in (it takes that for a session refresh), but a sign-in the provider just
+    asked for (ReauthenticateView) is a sign-in all the same: announce it, so its receivers
+    stamp the session's authentication time."""
+
+    def login_success(self):
+        current = getattr(self.request, "user", None)
+        same_user = bool(current and current.is_authenticated and current == self.user)
+        response = super().login_success()
+        if same_user:
+            user_logged_in.send(sender=self.user.__class__, request=self.request, user=self.user)
+        return response
+
+
 authenticate = _when_enabled(oidc_views.OIDCAuthenticationRequestView.as_view())
 reauthenticate = _when_enabled(login_required(ReauthenticateView.as_view()))
-callback = _when_enabled(oidc_views.OIDCAuthenticationCallbackView.as_view())
+callback = _when_enabled(CallbackView.as_view())

@@ -75,3 +75,55 @@ def test_first_signature_with_consent_and_a_password_asked_again(login, sheet, h
     signature = Signature.objects.get(sheet=sheet)
     assert signature.consent.user == supervisor.user
     assert "Chrome" in signature.user_agent
+
+
+@pytest.fixture
+def provider(live_server, settings):
+    from tests.sso_helpers import point_at, running_provider
+
+    with running_provider(live_server.url, {"idp-7f3a": {"email": "emma@example.com"}}) as issuer:
+        point_at(settings, issuer)
+        settings.SSO_ONLY = True  # no password to type again: only the provider can vouch
+        yield issuer
+
+
+def _at_provider(page, subject: str) -> None:
+    page.locator("input[name=login]").fill(subject)
+    page.locator("input[name=password]").fill("any")
+    page.get_by_role("button", name="Sign-in").click()
+    continue_button = page.get_by_role("button", name="Continue")
+    if continue_button.count():  # the provider asks for consent only on a first grant
+        continue_button.click()
+
+
+def test_a_single_sign_on_user_signs_in_again_at_the_provider_then_signs(
+        browser, live_server, provider, sheet, hr, employee):
+    from .conftest import DESKTOP, TIMEOUT_MS
+
+    employee.user.email = "emma@example.com"
+    employee.user.save()
+    advance(sheet, SheetState.EMPLOYEE_SIGNATURE)
+    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
+    context.set_default_timeout(TIMEOUT_MS)
+    emma = context.new_page()
+    emma.goto("/accounts/login/")
+    emma.get_by_role("link", name="Sign in with").click()
+    _at_provider(emma, "idp-7f3a")
+    expect(emma.get_by_role("heading", name="Waiting on me")).to_be_visible()
+
+    age_sign_in(context, 30)
+    emma.goto(f"/sheets/{sheet.pk}/do/sign_employee/")
+    expect(emma.get_by_label("Your password (to confirm it is you)")).to_have_count(0)
+    emma.get_by_test_id("sso-reauth").click()
+    # prompt=login: the provider asks again although its own session is still open.
+    _at_provider(emma, "idp-7f3a")
+
+    expect(emma.get_by_role("heading", name="Sign as employee")).to_be_visible()
+    expect(emma.get_by_test_id("reauth-note")).to_have_count(0)
+    emma.get_by_label("I have read the acknowledgement above.").check()
+    emma.get_by_label("Type your full name to sign").fill("Emma Ellis")
+    emma.get_by_role("button", name="Sign as employee").click()
+    expect(emma.get_by_role("alert")).to_contain_text("Signed.")
+    signature = Signature.objects.get(sheet=sheet, role="employee")
+    assert timezone.now() - signature.authenticated_at < datetime.timedelta(minutes=5)
+    context.close()

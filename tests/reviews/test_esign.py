@@ -260,14 +260,6 @@ def test_sso_only_offers_a_fresh_single_sign_on_that_returns_to_the_signing_page
     assert not Signature.objects.filter(sheet=to_sign).exists()
 
 
-def test_a_fresh_sign_on_stamps_the_session_again(client, supervisor, sso):
-    # The provider's callback ends in django.contrib.auth.login, as any sign-in does.
-    client.force_login(supervisor.user, backend="goalsapp.sso.backends.EmployeeOIDCBackend")
-    age_sign_in(client, 60)
-    client.force_login(supervisor.user, backend="goalsapp.sso.backends.EmployeeOIDCBackend")
-    assert not esign.needs_reauthentication(_request_with(client))
-
-
 # Evidence -----------------------------------------------------------------------------------------
 
 def test_behind_the_tls_proxy_the_address_is_the_one_the_proxy_appended(client, to_sign,
