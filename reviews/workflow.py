@@ -60,6 +60,8 @@ class Action:
 
 
 S = SheetState
+# What every signature asks besides its own guard (checked by reviews/esign.py).
+E_SIGNATURE = "consent to sign electronically on file and a recent sign-in."
 TABLE: tuple[Action, ...] = (
     Action("edit_goals", "Edit goals", S.DRAFTING, Role.SUPERVISOR, (),
            "Only while drafting; a reply on each goal the employee flagged.", "sheet_edit"),
@@ -77,12 +79,14 @@ TABLE: tuple[Action, ...] = (
            "Estimated total time, action plans and milestones.", "sheet_summary",
            "btn-outline-primary"),
     Action("sign_supervisor", "Sign as supervisor", S.SUPERVISOR_SIGNATURE, Role.SUPERVISOR,
-           (S.EMPLOYEE_SIGNATURE,), "Summary complete; the typed name matches the signer.",
+           (S.EMPLOYEE_SIGNATURE,),
+           "Summary complete; the typed name matches the signer; " + E_SIGNATURE,
            "sheet_transition"),
     Action("reopen", "Reopen for changes", S.SUPERVISOR_SIGNATURE, Role.SUPERVISOR,
            (S.DRAFTING,), "None.", "sheet_transition", "btn-outline-secondary"),
     Action("sign_employee", "Sign as employee", S.EMPLOYEE_SIGNATURE, Role.EMPLOYEE,
-           (S.HR_REVIEW,), "The acknowledgement shown and accepted; the typed name matches.",
+           (S.HR_REVIEW,),
+           "The acknowledgement shown and accepted; the typed name matches; " + E_SIGNATURE,
            "sheet_transition"),
     Action("smart_check", "SMART review", S.HR_REVIEW, Role.HR, (),
            "Five criteria per goal, each pass or fail; a note on any fail.", "sheet_smart"),
@@ -90,7 +94,8 @@ TABLE: tuple[Action, ...] = (
            "A note saying why; every signature is voided.", "sheet_transition",
            "btn-outline-danger"),
     Action("sign_hr", "Sign for HR", S.HR_REVIEW, Role.HR, (S.SIGNED,),
-           "Every goal passes all five criteria; the earlier signatures match the content.",
+           "Every goal passes all five criteria; the earlier signatures match the content; "
+           + E_SIGNATURE,
            "sheet_transition"),
 )
 
