@@ -106,3 +106,14 @@ def test_demo_twice_creates_nothing_new():
     assert counts() == before
     for username in User.objects.values_list("username", flat=True):
         assert username in output
+
+
+def test_demo_signatures_carry_the_signers_consent_and_a_sign_in_time():
+    run_demo()
+
+    signatures = Signature.objects.select_related("consent")
+    assert signatures.exists()
+    for signature in signatures:
+        assert signature.consent is not None and signature.consent.user_id == signature.signer_id
+        assert signature.authenticated_at is not None
+        assert signature.user_agent == "manage.py demo"
