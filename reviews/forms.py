@@ -299,9 +299,11 @@ class SignForm(VersionForm):
     typed_name = forms.CharField(label="Type your full name to sign", max_length=150,
                                  error_messages={"required": "Type your full name to sign."})
     password = forms.CharField(
-        label="Your password (to confirm it is you)", strip=False,
+        label="Your password (to confirm it is you)", strip=False, max_length=1024,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Enter your password to confirm it is you."})
+        error_messages={"required": "Enter your password to confirm it is you.",
+                        "max_length": "That password is not right. Enter the password you "
+                                      "sign in to Goalpost with."})
 
     def __init__(self, *args, signer, request=None, ask_consent=False, ask_password=False,
                  **kwargs):

@@ -314,3 +314,15 @@ def test_withdrawing_touches_only_ones_own_consent(client, supervisor, employee)
     client.post(reverse("esign_consent"))
     assert esign.consent_on_file(employee.user) is None
     assert esign.consent_on_file(supervisor.user) is not None
+
+
+def test_a_hostile_password_is_refused_at_the_field_without_hashing_it(client, to_sign,
+                                                                       supervisor):
+    login(client, supervisor)
+    age_sign_in(client, 60)
+    refused = post_sign(client, to_sign, typed_name="Sam Sutton", password="x" * 100_000,
+                        consent="\x00")
+    assert refused.status_code == 200
+    assert "That password is not right" in field_error(refused, "id_password")
+    assert form_values(refused, having="typed_name")["typed_name"] == "Sam Sutton"
+    assert not Signature.objects.filter(sheet=to_sign).exists()
