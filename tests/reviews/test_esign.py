@@ -122,8 +122,7 @@ def test_the_first_signature_shows_the_consent_and_refuses_without_it(client, to
 
 def test_ticking_the_consent_signs_and_records_it(client, to_sign, sam_without_consent):
     login(client, sam_without_consent)
-    response = post_sign(client, to_sign, typed_name="Sam Sutton", consent="on",
-                         HTTP_USER_AGENT="ignored")  # a form field, not a header
+    response = post_sign(client, to_sign, typed_name="Sam Sutton", consent="on")
 
     assert response.status_code == 302
     signature = Signature.objects.get(sheet=to_sign)
