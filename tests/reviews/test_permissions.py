@@ -103,7 +103,8 @@ SHEET_URLS = (
 # workflow_overview is a dashboard: its persona matrix is in tests/goalsapp/test_dashboards.py.
 LIST_URLS = ("inbox", "sheet_list", "team", "sheet_start", "hr_queue", "workflow_overview")
 # Goal sets belong to no sheet: their matrix is in tests/reviews/test_goal_sets.py.
-GOAL_SET_URLS = ("goal_set_list", "goal_set_new", "goal_set_edit", "goal_set_apply")
+GOAL_SET_URLS = ("goal_set_list", "goal_set_new", "goal_set_edit", "goal_set_apply",
+                 "goal_set_item_row", "goal_set_library")
 
 
 @pytest.fixture
