@@ -33,6 +33,7 @@ from tests.page_helpers import (
     sheet_links,
 )
 from tests.permission_helpers import (
+    HR_NOTIFICATION_URLS,
     LOGIN,
     NOTIFICATION_URLS,
     PERSONAS,
@@ -236,6 +237,7 @@ def test_the_matrix_covers_every_url_and_every_transition():
     covered = (
         {url.name for url in SHEET_URLS}
         | set(LIST_URLS) | set(GOAL_SET_URLS) | set(NOTIFICATION_URLS)
+        | set(HR_NOTIFICATION_URLS)
     )
     # Every workflow page, every notifications page, and keeping goal sets (in goalsapp).
     assert covered == (
