@@ -21,9 +21,19 @@
     if (invalid && !document.querySelector("[autofocus]")) invalid.focus();
   });
 
-  document.body.addEventListener("htmx:afterSwap", (event) => {
-    const target = event.detail.target;
-    if (!target || !target.isConnected || target.hasAttribute("data-new-rows")) return;  // see afterSettle
+  // An outerHTML swap (a row, the library's results) replaces the target itself: the element
+  // to look in is its successor with the same id.
+  function swapped(target) {
+    if (!target) return null;
+    if (target.isConnected) return target;
+    return target.id ? document.getElementById(target.id) : null;
+  }
+
+  // After settling, not swapping: until then htmx gives elements that keep their id their old
+  // attributes (a field still marked invalid, or not yet), so the page would be read wrongly.
+  document.body.addEventListener("htmx:afterSettle", (event) => {
+    const target = swapped(event.detail.target);
+    if (!target || target.hasAttribute("data-new-rows")) return;  // see afterSettle
     const invalid = firstInvalid(target);
     if (invalid) {
       invalid.focus();
