@@ -244,6 +244,11 @@ def may_manage_periods(user) -> bool:
     return sees_everything(user)
 
 
+def may_change_reminder_settings(user) -> bool:
+    """The numbers reminders and escalations go by are set by HR and administrators."""
+    return sees_everything(user)
+
+
 # The archive of signed PDFs --------------------------------------------------------------------
 
 def may_export_archives(user) -> bool:
@@ -310,6 +315,10 @@ class Can:
     @cached_property
     def manage_people(self) -> bool:
         return may_manage_people(self.user)
+
+    @cached_property
+    def change_reminder_settings(self) -> bool:
+        return may_change_reminder_settings(self.user)
 
     @cached_property
     def use_admin(self) -> bool:

@@ -178,8 +178,8 @@ class GoalTemplateAdmin(admin.ModelAdmin):
     retired instead."""
 
     list_display = ("text", "competency", "measure_kind", "unit", "source", "source_ref",
-                    "is_active")
-    list_filter = ("is_active", "competency", "titles", "source", "measure_kind")
+                    "is_guidance", "is_active")
+    list_filter = ("is_active", "is_guidance", "competency", "titles", "source", "measure_kind")
     list_select_related = ("competency",)
     search_fields = ("text", "source_ref")
     filter_horizontal = ("titles",)

@@ -2,10 +2,11 @@
 (required fields, weights totalling 100) are goalsapp.rules', as in the goal editor."""
 
 from django import forms
+from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from .forms import NUMBER_MESSAGE, NumberInput
-from .models import GOAL_TEXT_MAX, Competency, GoalSet, GoalSetItem
+from .models import GOAL_TEXT_MAX, Competency, GoalSet, GoalSetItem, GoalTemplate
 from .rules import MISSING, negative_value_error, weights_error
 
 
@@ -18,17 +19,19 @@ class GoalSetForm(forms.ModelForm):
 
 
 DECIMAL = NumberInput()
+LOST_ENTRY = ("This goal's library entry is no longer in the library: add the goal again from "
+              "the library, or write it without.")
 
 
 class GoalSetItemForm(forms.ModelForm):
     class Meta:
         model = GoalSetItem
-        fields = ("competency", "text", "measure_kind", "target", "unit", "direction",
-                  "baseline", "weight", "due_rule", "due_days")
+        fields = ("template", "competency", "text", "measure_kind", "target", "unit",
+                  "direction", "baseline", "weight", "due_rule", "due_days")
         labels = {"text": "Goal", "measure_kind": "Measure", "due_rule": "Due",
                   "due_days": "Days after start"}
         widgets = {"text": forms.Textarea(attrs={"rows": 2}), "target": DECIMAL,
-                   "baseline": DECIMAL}
+                   "baseline": DECIMAL, "template": forms.HiddenInput}
         error_messages = {
             "competency": {"required": MISSING["competency"]},
             "text": {"required": MISSING["text"],
@@ -39,12 +42,17 @@ class GoalSetItemForm(forms.ModelForm):
             "baseline": {"invalid": NUMBER_MESSAGE},
             "weight": {"invalid": "Enter a whole number from 1 to 100."},
             "due_days": {"invalid": "Enter a whole number of days."},
+            "template": {"invalid_choice": LOST_ENTRY},
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["competency"].queryset = Competency.objects.filter(is_active=True)
         self.fields["competency"].empty_label = "Choose a competency…"
+        # The library link: an active goal of the library (never guidance), or the entry the
+        # saved goal already names even if it has been retired since.
+        self.fields["template"].queryset = GoalTemplate.objects.filter(
+            Q(is_active=True, is_guidance=False) | Q(pk=self.instance.template_id))
 
     def clean(self):
         cleaned = super().clean()
@@ -88,6 +96,20 @@ class BaseItemFormSet(BaseInlineFormSet):
             raise forms.ValidationError(message)
 
 
+# One empty row to start with; "Add a goal" and the library add more in place.
 GoalSetItemFormSet = inlineformset_factory(
-    GoalSet, GoalSetItem, form=GoalSetItemForm, formset=BaseItemFormSet, extra=2,
+    GoalSet, GoalSetItem, form=GoalSetItemForm, formset=BaseItemFormSet, extra=1,
     can_delete=True, max_num=MAX_ITEMS, absolute_max=MAX_ITEMS, validate_max=True)
+
+
+def new_item_form(index: int, initial: dict | None = None) -> GoalSetItemForm:
+    """Row `index` of a set's goals, as "Add a goal" or the library appends it to the page."""
+    formset = GoalSetItemFormSet(instance=GoalSet(), prefix=ITEMS_PREFIX)
+    form = formset.form(prefix=formset.add_prefix(index), empty_permitted=True,
+                        use_required_attribute=False, initial=initial,
+                        renderer=formset.renderer)
+    formset.add_fields(form, index)  # the set's key and the row's id, as every row carries
+    return form
+
+
+ITEMS_PREFIX = "items"

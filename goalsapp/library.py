@@ -46,6 +46,20 @@ COMPETENCY_RULES: tuple[tuple[str, str], ...] = (
 )
 DEFAULT_COMPETENCY = "Customer Account Management"
 
+# Lines of the paper form that advise on goals rather than being one, with what a measurable
+# version would need. The picker shows the advice and never adds the line as a goal.
+GUIDANCE = {
+    "Understand that the goals must be measurable ensuring proper accountability to the "
+    "supervisors":
+        "Guidance about goals, not a goal: a measurable version needs a number and a deadline, "
+        "e.g. “Review progress on every goal with my supervisor once a month: 12 reviews by "
+        "the end of the period.”",
+    "Plan each day ahead and have all the goals written down":
+        "Guidance about working with goals, not a goal: a measurable version needs a number "
+        "and a deadline, e.g. “Write the day’s call plan before 9 am on at least 95 % of "
+        "working days, from the start of the period to its end.”",
+}
+
 
 def competency_for(text: str) -> str:
     lowered = text.lower()
@@ -63,6 +77,11 @@ class Entry:
     direction: str
     source: str  # "000", "001" or "004"
     source_ref: str
+    advice: str = ""  # set for guidance (GUIDANCE): what a measurable version needs
+
+    @property
+    def is_guidance(self) -> bool:
+        return bool(self.advice)
 
 
 def _line_of(seed_name: str, text: str) -> int:
@@ -79,7 +98,7 @@ def _entry(text: str, competency: str, source: str, source_ref: str) -> Entry:
                  measure_kind=measure.kind if measure else "",
                  unit=measure.unit if measure else "",
                  direction=measure.direction if measure else "",
-                 source=source, source_ref=source_ref)
+                 source=source, source_ref=source_ref, advice=GUIDANCE.get(text, ""))
 
 
 def library_entries() -> list[Entry]:
@@ -118,3 +137,16 @@ def load_library(template_model, title_model, competency_model, employee_model=N
                       "direction": entry.direction})
         if created:
             template.titles.set([titles[name] for name in entry.titles])
+    # Migration 0005's historical model predates the guidance fields; 0010 marks them there.
+    if any(field.name == "is_guidance" for field in template_model._meta.get_fields()):
+        mark_guidance(template_model)
+
+
+def mark_guidance(template_model) -> None:
+    """Marks the seed lines of GUIDANCE as guidance with their advice, keyed like the library;
+    an entry an admin has already marked or given advice keeps what the admin wrote."""
+    for entry in library_entries():
+        if entry.is_guidance:
+            template_model.objects.filter(
+                source=entry.source, source_ref=entry.source_ref, is_guidance=False, advice=""
+            ).update(is_guidance=True, advice=entry.advice)

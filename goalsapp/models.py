@@ -395,6 +395,14 @@ class GoalTemplate(models.Model):
         help_text="Where in the source it comes from, such as “line 12” or “KRA 3, KPI 2”.")
     is_active = models.BooleanField("Active", default=True,
                                     help_text="Untick to retire the entry from the library.")
+    # A line of the paper form that advises on goals rather than being one: the picker shows
+    # the advice instead of adding it as a goal that only pretends to be measurable.
+    is_guidance = models.BooleanField(
+        "Guidance, not a goal", default=False,
+        help_text="Tick for advice about goals; the library shows it but never adds it as a goal.")
+    advice = models.TextField(
+        "What a measurable version needs", blank=True,
+        help_text="For guidance: what a goal needs to be measurable, with an example.")
 
     class Meta:
         ordering = ["competency__position", "source", "id"]
@@ -406,6 +414,11 @@ class GoalTemplate(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def clean(self):
+        if self.is_guidance and not self.advice.strip():
+            raise ValidationError({"advice": "Guidance needs its advice: say what a measurable "
+                                             "version of it would need."})
 
 
 class GoalSet(models.Model):

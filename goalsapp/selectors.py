@@ -7,6 +7,7 @@ from datetime import datetime
 from itertools import groupby
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from . import smart
 from .access import employee_of, employees_visible_to, line_below
@@ -122,6 +123,17 @@ def library_search(*, text: str = "", competency_id=None, title: str = "") -> Qu
     if title:
         entries = entries.filter(titles__name=title)
     return entries.prefetch_related("titles").distinct()
+
+
+def get_library_entry(entry_id: str, *, guidance: bool) -> GoalTemplate:
+    """An active library entry by its id as a page sends it: a goal, or (guidance=True) a line
+    of guidance; otherwise 404. Guidance is never asked for as a goal, nor a goal as guidance."""
+    entry = (GoalTemplate.objects.filter(pk=entry_id, is_active=True,
+                                         is_guidance=guidance).first()
+             if str(entry_id).isdigit() else None)
+    if entry is None:
+        raise Http404("No such entry in the goal library.")
+    return entry
 
 
 AUDIENCES = {

@@ -29,8 +29,10 @@ from .models import (
 from .progress_csv import REQUIRED, Row, check_rows, decode, progress_problems, read_rows
 
 SUMMARY_FIELDS = ("estimated_total_time", "action_plans", "milestones", "additional_comments")
-DRAFT_SHEET_FIELDS = ("goals_completed_since_last", *SUMMARY_FIELDS)
-# Section 3 of the paper form: the employee's own, written while answering the goals.
+# What the supervisor's editor writes on the sheet itself: the summary, never section 3.
+DRAFT_SHEET_FIELDS = SUMMARY_FIELDS
+# Section 3 of the paper form: the employee's own, written while answering the goals
+# (reviews.services.sheet_save_employee_section), and nobody else's to write.
 EMPLOYEE_SECTION_FIELDS = ("goals_completed_since_last", "employee_comments")
 
 

@@ -23,4 +23,6 @@ urlpatterns = [
     path("goal-sets/", goal_sets.goal_set_list, name="goal_set_list"),
     path("goal-sets/new/", goal_sets.goal_set_edit, name="goal_set_new"),
     path("goal-sets/<int:set_id>/", goal_sets.goal_set_edit, name="goal_set_edit"),
+    path("goal-sets/row/", goal_sets.goal_set_item_row, name="goal_set_item_row"),
+    path("goal-sets/library/", goal_sets.goal_set_library, name="goal_set_library"),
 ]

@@ -195,13 +195,16 @@ class GoalSheetAdmin(WorkflowAdmin):
 
     def get_fields(self, request, obj=None):
         editable = ["seen_version"] if self.editable_form(request, obj) else []
-        return [*HEADER_FIELDS, *goal_services.DRAFT_SHEET_FIELDS, *RECORD_FIELDS, *editable]
+        return [*HEADER_FIELDS, *goal_services.EMPLOYEE_SECTION_FIELDS,
+                *goal_services.DRAFT_SHEET_FIELDS, *RECORD_FIELDS, *editable]
 
     def get_readonly_fields(self, request, obj=None):
         form = self.editable_form(request, obj)
         editable = form._meta.fields if form else ()
-        return [name for name in (*HEADER_FIELDS, *goal_services.DRAFT_SHEET_FIELDS,
-                                  *RECORD_FIELDS) if name not in editable]
+        # Section 3 is always read-only here: the employee writes it on the answers page.
+        return [name for name in (*HEADER_FIELDS, *goal_services.EMPLOYEE_SECTION_FIELDS,
+                                  *goal_services.DRAFT_SHEET_FIELDS, *RECORD_FIELDS)
+                if name not in editable]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = self.editable_form(request, obj) or forms.ModelForm

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from goalsapp import services as goals
-from goalsapp.models import Employee, Goal, GoalSet, GoalSheet, ReviewPeriod, SheetState
+from goalsapp.models import Employee, Goal, GoalSet, GoalSheet, ReviewPeriod
 
 from . import services
 from .workflow import WorkflowError, require
@@ -68,6 +68,12 @@ class Plan:
     def to_apply(self) -> int:
         return len(self.new) + len(self.extended)
 
+    @property
+    def everyone_has_it(self) -> bool:
+        """Nobody to apply to because every draft in the audience already holds the set."""
+        return (self.to_apply == 0 and bool(self.skipped)
+                and any(o.reason == ALREADY_APPLIED for o in self.skipped))
+
 
 def _rows(goal_set: GoalSet, period: ReviewPeriod) -> list[goals.GoalRow]:
     return [
@@ -89,9 +95,8 @@ def _classify(actor, employee: Employee, sheet: GoalSheet | None,
         except WorkflowError as error:
             return Outcome(employee, SKIP, str(error))
         return Outcome(employee, NEW)
-    if sheet.state != SheetState.DRAFTING:
-        return Outcome(employee, SKIP, f"The sheet is past drafting "
-                                       f"({sheet.get_state_display()}).", sheet)
+    # Whether goals may be added is the workflow's decision, worded there (past drafting, or
+    # not this person's to edit): the same sentence the editor would give.
     try:
         require(actor, sheet, "edit_goals")
     except WorkflowError as error:

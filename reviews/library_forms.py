@@ -1,32 +1,13 @@
-"""Forms of the workflow's library tools: the goal editor's library search, and applying a goal
-set to many employees."""
+"""Forms of the workflow's library tools: applying a goal set to many employees (the library
+search the goal editor shares with the set editor is goalsapp.library_forms)."""
 
 from django import forms
 
-from goalsapp.models import Competency, Employee, JobTitle, ReviewPeriod
+from goalsapp.models import Employee, ReviewPeriod
 from goalsapp.selectors import AUDIENCES, audience_values
 
-ANY = [("", "Any")]
-
-
-class LibrarySearchForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=200,
-                        widget=forms.TextInput(attrs={"placeholder": "Words in the goal…",
-                                                      "type": "search"}),
-                        error_messages={"max_length": "Keep the search under 200 characters."})
-    competency = forms.ModelChoiceField(
-        queryset=Competency.objects.filter(is_active=True), required=False, empty_label="Any",
-        error_messages={"invalid_choice": "Choose a competency from the list."})
-    title = forms.ChoiceField(label="Suits title", required=False,
-                              error_messages={"invalid_choice": "Choose a title from the list."})
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        names = JobTitle.objects.filter(is_active=True).values_list("name", flat=True)
-        self.fields["title"].choices = ANY + [(name, name) for name in names]
-
-
 # Applying a goal set (the sets themselves are goalsapp.goal_set_forms) -----------------------
+
 
 class GoalSetApplyForm(forms.Form):
     period = forms.ModelChoiceField(queryset=ReviewPeriod.objects.filter(is_open=True),

@@ -141,7 +141,9 @@ def goal_set_applied(*, actor, set_name: str, added: list[tuple[GoalSheet, int]]
 
 def sheet_save_draft(*, sheet_id: int, actor, version: int, sheet_values: dict,
                      rows: list[goals.GoalRow], replies: dict[int, str]) -> GoalSheet:
-    """The goal editor's save: header text, summary, goals, and replies to flagged goals."""
+    """The goal editor's save: the summary, goals, and replies to flagged goals. Section 3
+    (goals completed since the last feedback, the employee's comments) is the employee's
+    alone (sheet_save_employee_section): `sheet_values` holding it changes nothing there."""
     with transaction.atomic():
         sheet = lock_sheet(sheet_id, version)
         require(actor, sheet, "edit_goals")

@@ -245,11 +245,18 @@ def require(user, sheet: GoalSheet, name: str) -> Action:
         )
     action = next((a for a in candidates if a.source == sheet.state and a.actor in roles), None)
     if action is None:
-        raise WorkflowError(
-            f"This sheet is in {sheet.get_state_display()}; "
-            f"“{candidates[0].label}” is not possible now."
-        )
+        raise WorkflowError(state_refusal(sheet, name))
     return action
+
+
+def state_refusal(sheet: GoalSheet, name: str) -> str:
+    """The sentence require() gives when the sheet's state rules the action out: read by every
+    caller that reports the refusal (a page's message, a skipped employee in a goal set)."""
+    candidates = action_named(name)
+    if not candidates:
+        return f"There is no action called {name!r}."
+    return (f"This sheet is in {sheet.get_state_display()}; "
+            f"“{candidates[0].label}” is not possible now.")
 
 
 def waiting_on(user, sheet: GoalSheet) -> bool:

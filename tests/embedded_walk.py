@@ -120,6 +120,7 @@ def main() -> int:
         # Issue 4: notifications
         ("notifications", reverse("notifications"), only(set(PERSONAS))),
         ("notification settings", reverse("notification_settings"), only(set(PERSONAS))),
+        ("reminder settings", reverse("reminder_settings"), only(SEES_ALL)),
         # Issue 5: the goal editor with its library panel, goal sets
         ("goal editor", reverse("sheet_edit", args=[clarifying.pk]), edits("elena", "luis")),
         ("library panel", reverse("goal_library", args=[clarifying.pk]),

@@ -22,6 +22,8 @@ PERSONAS = (
 )
 NOTIFICATION_URLS = ("notifications", "notification_read_all", "notification_read",
                      "notification_open", "notification_settings")
+# HR's page among the notifications URLs: its matrix is tests/notifications/test_reminder_settings.
+HR_NOTIFICATION_URLS = ("reminder_settings",)
 
 
 def sign_in(client, person) -> None:

@@ -11,7 +11,8 @@ from goalsapp.models import GoalSheet
 
 
 class NotificationSettings(models.Model):
-    """One row (pk 1): when reminders and escalations go out. Edited in the Django admin."""
+    """One row (pk 1), made with its defaults by migration 0002: when reminders and escalations
+    go out. HR edits it on the Reminder settings page (or in the Django admin)."""
 
     SINGLETON_PK = 1
 
@@ -41,6 +42,8 @@ class NotificationSettings(models.Model):
 
     @classmethod
     def load(cls) -> "NotificationSettings":
+        """The numbers in force. The row exists from the migration on; a database flushed since
+        (tests) gets it back with the defaults here, the one place it is ever created."""
         return cls.objects.get_or_create(pk=cls.SINGLETON_PK)[0]
 
 

@@ -1,5 +1,5 @@
-"""Writes for notifications: the notice that a sheet now waits on someone, reading them, and a
-person's choice between single e-mails and a daily digest."""
+"""Writes for notifications: the notice that a sheet now waits on someone, reading them, a
+person's choice between single e-mails and a daily digest, and HR's reminder settings."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -8,7 +8,7 @@ from django.utils import timezone
 from goalsapp.access import hr_user_ids
 from goalsapp.models import GoalSheet
 
-from .models import Notification, NotificationPreference
+from .models import Notification, NotificationPreference, NotificationSettings
 from .queueing import enqueue
 from .recipients import SheetRow, next_actors
 from .wording import message
@@ -61,3 +61,20 @@ def notification_preference_set(*, user, daily_digest: bool) -> NotificationPref
     preference, _ = NotificationPreference.objects.update_or_create(
         user=user, defaults={"daily_digest": daily_digest})
     return preference
+
+
+REMINDER_FIELDS = ("lead_days", "overdue_cadence_days", "escalation_after_days")
+
+
+def reminder_settings_save(*, actor, values: dict) -> NotificationSettings:
+    """Changes the numbers reminders go by (HR and administrators: the caller asks
+    access.may_change_reminder_settings); the next sweep uses them."""
+    with transaction.atomic():
+        NotificationSettings.load()
+        row = NotificationSettings.objects.select_for_update().get(
+            pk=NotificationSettings.SINGLETON_PK)
+        for name in REMINDER_FIELDS:
+            setattr(row, name, values[name])
+        row.full_clean()
+        row.save(update_fields=REMINDER_FIELDS)
+    return row

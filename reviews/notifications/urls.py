@@ -1,4 +1,5 @@
-"""URLs of the notifications pages: the list, marking read, opening a sheet, the settings."""
+"""URLs of the notifications pages: the list, marking read, opening a sheet, the settings, and
+HR's reminder settings."""
 
 from django.urls import path
 
@@ -14,4 +15,5 @@ urlpatterns = [
          name="notification_open"),
     path("notifications/settings/", views.notification_settings,
          name="notification_settings"),
+    path("notifications/reminders/", views.reminder_settings, name="reminder_settings"),
 ]

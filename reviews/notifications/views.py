@@ -1,4 +1,5 @@
-"""The notifications page (list, mark one or all read, open a sheet) and the settings page."""
+"""The notifications page (list, mark one or all read, open a sheet), each person's settings
+page, and HR's reminder settings page."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,10 +8,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from goalsapp.access import get_sheet_for_user
+from goalsapp.access import get_sheet_for_user, may_change_reminder_settings
+from goalsapp.views.common import forbidden
 
 from . import selectors, services
-from .forms import NotificationSettingsForm
+from .forms import NotificationSettingsForm, ReminderSettingsForm
+from .models import NotificationSettings
 
 PER_PAGE = 50
 
@@ -65,6 +68,21 @@ def notification_settings(request):
         messages.success(request, "Your notification settings are saved.")
         return redirect("notification_settings")
     return render(request, "notifications/settings.html", {"form": form})
+
+
+@login_required
+def reminder_settings(request):
+    """The numbers in force for reminders and escalations, and HR's form to change them."""
+    if not may_change_reminder_settings(request.user):
+        return forbidden(request, "Reminder settings are kept by Human Resources.")
+    form = ReminderSettingsForm(request.POST or None, instance=NotificationSettings.load())
+    if request.method == "POST":
+        if form.is_valid():
+            services.reminder_settings_save(actor=request.user, values=form.cleaned_data)
+            messages.success(request, "Reminder settings saved: the next sweep uses them.")
+            return redirect("reminder_settings")
+        messages.error(request, "Nothing was saved: correct the fields marked below.")
+    return render(request, "notifications/reminder_settings.html", {"form": form})
 
 
 def _back_to_list(page: str):

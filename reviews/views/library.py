@@ -8,11 +8,11 @@ from django.http import Http404
 from django.shortcuts import render
 
 from goalsapp.access import get_sheet_for_user
+from goalsapp.library_forms import LibrarySearchForm
 from goalsapp.models import JobTitle
 from goalsapp.selectors import library_search, title_competencies
 
 from ..editor_hints import competency_names, row_hints
-from ..library_forms import LibrarySearchForm
 from .common import refusal
 from .steps import GOALS_PREFIX
 

@@ -6,13 +6,12 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goalsapp.access import get_sheet_for_user
-from goalsapp.models import Competency, Goal, GoalTemplate, JobTitle
-from goalsapp.selectors import smart_hints, title_competencies
+from goalsapp.models import Competency, Goal, JobTitle
+from goalsapp.selectors import get_library_entry, smart_hints, title_competencies
 from goalsapp.views.common import forbidden
 
 from .. import services
@@ -80,12 +79,10 @@ def sheet_edit(request, pk):
 
 
 def _library_initial(template_id: str, period) -> dict:
-    """A new row prefilled from an active library entry, due at the period's end; the
-    supervisor adds the target (where static/js/a11y.js puts the cursor)."""
-    template = (GoalTemplate.objects.filter(pk=template_id, is_active=True).first()
-                if template_id.isdigit() else None)
-    if template is None:
-        raise Http404("No such entry in the goal library.")
+    """A new row prefilled from an active library goal, due at the period's end; the
+    supervisor adds the target (where static/js/a11y.js puts the cursor). Guidance is never
+    prefilled as a goal: it is not one."""
+    template = get_library_entry(template_id, guidance=False)
     return {"template": template.pk, "competency": template.competency_id,
             "text": template.text, "measure_kind": template.measure_kind or Goal.MeasureKind.COUNT,
             "unit": template.unit, "direction": template.direction or Goal.Direction.HIGHER,
@@ -105,13 +102,20 @@ def goal_row(request, pk):
         index = 0
     template_id = request.GET.get("template", "")
     initial = _library_initial(template_id, sheet.period) if template_id else None
+    # Guidance gives an empty row under its competency with the advice beside it: the
+    # supervisor writes the measurable goal the guidance asks for.
+    guidance_id = request.GET.get("guidance", "")
+    guidance = get_library_entry(guidance_id, guidance=True) if guidance_id else None
+    if guidance is not None:
+        initial = {"competency": guidance.competency_id, "due_on": sheet.period.ends_on}
     formset = GoalFormSet(prefix=GOALS_PREFIX, period=sheet.period, flagged={})
     form = GoalForm(prefix=formset.add_prefix(index), period=sheet.period, flagged={},
                     use_required_attribute=False, initial=initial)
     formset.add_fields(form, index)  # the ORDER and DELETE fields every row carries
     attach_hints([form], sheet)
     return render(request, "reviews/partials/goal_row.html", {
-        "form": form, "sheet": sheet, "new_total": index + 1, "prefix": GOALS_PREFIX})
+        "form": form, "sheet": sheet, "new_total": index + 1, "prefix": GOALS_PREFIX,
+        "guidance": guidance})
 
 
 # The summary ------------------------------------------------------------------------------------

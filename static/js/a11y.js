@@ -21,9 +21,19 @@
     if (invalid && !document.querySelector("[autofocus]")) invalid.focus();
   });
 
-  document.body.addEventListener("htmx:afterSwap", (event) => {
-    const target = event.detail.target;
-    if (!target || !target.isConnected || target.id === "goal-rows") return;  // see afterSettle
+  // An outerHTML swap (a row, the library's results) replaces the target itself: the element
+  // to look in is its successor with the same id.
+  function swapped(target) {
+    if (!target) return null;
+    if (target.isConnected) return target;
+    return target.id ? document.getElementById(target.id) : null;
+  }
+
+  // After settling, not swapping: until then htmx gives elements that keep their id their old
+  // attributes (a field still marked invalid, or not yet), so the page would be read wrongly.
+  document.body.addEventListener("htmx:afterSettle", (event) => {
+    const target = swapped(event.detail.target);
+    if (!target || target.hasAttribute("data-new-rows")) return;  // see afterSettle
     const invalid = firstInvalid(target);
     if (invalid) {
       invalid.focus();
@@ -40,18 +50,20 @@
     }
   });
 
-  // A new goal row: the cursor goes to its first field (or the target, when the library filled
-  // the rest), so keyboard and screen-reader users start typing where the work is.
+  // A new goal row (in a container marked data-new-rows with its rows' selector: the goal
+  // editor, the goal-set editor): the cursor goes to its first field (or the target, when the
+  // library filled the rest), so keyboard and screen-reader users start typing where the work is.
   document.body.addEventListener("htmx:afterSettle", (event) => {
     const target = event.detail.target;
-    if (!target || target.id !== "goal-rows") return;
-    const rows = target.querySelectorAll(".goal-row");
+    if (!target || !target.hasAttribute("data-new-rows")) return;
+    const rows = target.querySelectorAll(target.dataset.newRows);
     const row = rows[rows.length - 1];
     if (!row) return;
-    const prefilled = row.querySelector("input[name$='-template']");
-    const field = prefilled && prefilled.value
-      ? row.querySelector("input[name$='-target']")
-      : row.querySelector("select, textarea, input:not([type='hidden'])");
+    // The row names its first field to fill: the target for a library goal, the goal's text
+    // for a row written from the library's guidance; otherwise the row's first field.
+    const first = row.dataset.firstField;
+    const field = (first && row.querySelector("[name$='-" + first + "']"))
+      || row.querySelector("select, textarea, input:not([type='hidden']):not([type='checkbox'])");
     if (field) {
       field.focus();
       announce("Goal " + rows.length + " added.");

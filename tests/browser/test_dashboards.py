@@ -102,3 +102,34 @@ def test_hr_compares_territories_and_reads_the_workflow(login, numbers):
     expect_chart(page, "chart-workflow")
     expect(page.get_by_test_id("workflow-table")).to_contain_text("Current")
     expect(page.get_by_test_id("workflow-table").locator("tbody tr").first).to_contain_text("2")
+
+
+LONG_GOAL = ("Reduce the number of accounts more than ninety days past due across the whole "
+             "assigned portfolio by calling each customer weekly, agreeing payment plans, "
+             "escalating disputes within two days and recording every promise to pay in the "
+             "collections system, so that the aged balance falls month after month.")
+
+
+def test_a_long_goal_is_clamped_to_two_lines_on_the_collectors_dashboard(login, employee):
+    from decimal import Decimal
+
+    from goalsapp.models import GoalSheet, SheetState
+    from tests.factories import GoalFactory, GoalSheetFactory
+
+    today = timezone.localdate()
+    period = ReviewPeriodFactory(name="Current", starts_on=today - datetime.timedelta(days=30),
+                                 ends_on=today + datetime.timedelta(days=300))
+    sheet = GoalSheetFactory(employee=employee, period=period)
+    GoalFactory(sheet=sheet, position=1, text=LONG_GOAL, target=Decimal(100), baseline=None,
+                direction="higher", measure_kind="count", unit="accounts",
+                due_on=period.ends_on)
+    GoalSheet.objects.filter(pk=sheet.pk).update(state=SheetState.SIGNED,
+                                                 locked_at=timezone.now())
+    _context, page = login("emma")
+    page.goto("/dashboards/me/")
+    cell = page.get_by_test_id("goals-table").locator(".goal-clamp").first
+    expect(cell).to_have_attribute("title", LONG_GOAL)  # the whole text on hover
+    box = cell.bounding_box()
+    line_height = cell.evaluate("el => parseFloat(getComputedStyle(el).lineHeight)")
+    assert box["height"] <= 2 * line_height + 2, (box, line_height)
+    assert cell.evaluate("el => el.scrollHeight > el.clientHeight")  # more text than shown

@@ -576,6 +576,16 @@ def test_the_sheets_supervisor_opens_the_draft_and_its_goals_for_editing(data, o
     assert 'name="_save"' in html(otto_client.get(url(Goal, "change", goal.pk)))
 
 
+def test_the_employees_own_section_is_read_only_in_the_admin(data, otto_client):
+    GoalSheet.objects.filter(pk=data.draft.pk).update(
+        goals_completed_since_last="Cleared the 2026 backlog.")
+    page = html(otto_client.get(url(GoalSheet, "change", data.draft.pk)))
+    assert 'name="action_plans"' in page  # the supervisor's summary is editable
+    assert 'name="goals_completed_since_last"' not in page  # the employee's to write
+    assert 'name="employee_comments"' not in page
+    assert "Cleared the 2026 backlog." in page  # shown, not editable
+
+
 def history_counts(sheet: GoalSheet) -> tuple[int, int]:
     return (GoalSheet.history.filter(id=sheet.pk).count(),
             Goal.history.filter(sheet_id=sheet.pk).count())

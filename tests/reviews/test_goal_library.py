@@ -213,3 +213,60 @@ def test_hrs_own_decision_is_what_is_recorded(client, sheet, hr, advance):
     response = client.get(reverse("sheet_smart", args=[sheet.pk]))
     values = form_values(response, having=f"goal-{goal.pk}-note")
     assert f"goal-{goal.pk}-achievable" not in values
+
+
+# Guidance: lines of the paper form that advise on goals (issue 13, item 7) ---------------------
+
+GUIDANCE = ("Understand that the goals must be measurable ensuring proper accountability to the "
+            "supervisors")
+
+
+def test_guidance_is_marked_with_what_a_measurable_version_needs(db):
+    guidance = GoalTemplate.objects.get(text=GUIDANCE)
+    assert guidance.is_guidance
+    assert "needs a number and a deadline" in guidance.advice
+    assert GoalTemplate.objects.filter(is_guidance=True).count() == 2
+    assert not GoalTemplate.objects.filter(is_guidance=True).exclude(source="000").exists()
+
+
+def test_the_picker_shows_guidance_with_its_advice_and_no_add_button(client, sheet, supervisor):
+    login(client, supervisor)
+    response = library(client, sheet, q="must be measurable", title="")
+    entry = by_testid(response, "library-entry")
+    assert "Guidance, not a goal" in entry
+    assert "needs a number and a deadline" in entry
+    assert "Add to sheet" not in entry
+    assert "Write a measurable goal" in entry
+
+
+def test_guidance_is_never_added_as_a_goal(client, sheet, supervisor):
+    guidance = GoalTemplate.objects.get(text=GUIDANCE)
+    login(client, supervisor)
+    url = reverse("goal_row", args=[sheet.pk])
+    assert client.get(url, {"template": guidance.pk, "goals-TOTAL_FORMS": 2},
+                      **HTMX).status_code == 404
+    row = client.get(url, {"guidance": guidance.pk, "goals-TOTAL_FORMS": 2}, **HTMX)
+    assert row.status_code == 200
+    assert "needs a number and a deadline" in by_testid(row, "guidance-hint")
+    values = form_values(row)
+    assert values["goals-2-text"] == ""
+    assert values["goals-2-template"] == ""  # not linked: the supervisor writes a new goal
+    assert values["goals-2-competency"] == str(guidance.competency_id)
+    assert values["goals-2-due_on"] == "2027-12-31"
+
+
+def test_a_goal_is_not_asked_for_as_guidance(client, sheet, supervisor):
+    goal_entry = GoalTemplate.objects.get(text=DSO_KPI)
+    login(client, supervisor)
+    response = client.get(reverse("goal_row", args=[sheet.pk]),
+                          {"guidance": goal_entry.pk}, **HTMX)
+    assert response.status_code == 404
+
+
+def test_guidance_without_advice_is_refused_by_the_admin_form(db):
+    from django.core.exceptions import ValidationError
+
+    entry = GoalTemplate.objects.get(text=DSO_KPI)
+    entry.is_guidance = True
+    with pytest.raises(ValidationError, match="measurable version"):
+        entry.full_clean()

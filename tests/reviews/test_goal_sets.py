@@ -18,6 +18,8 @@ from tests.page_helpers import alerts, by_testid, field_error, login, texts
 pytestmark = pytest.mark.django_db
 
 LOGIN = reverse("login")
+# The workflow's own sentence (workflow.state_refusal) for a sheet no longer in drafting.
+PAST_DRAFTING = "This sheet is in Employee review; “Edit goals” is not possible now."
 
 
 def make_set(owner_user, name="Q1 collector basics") -> GoalSet:
@@ -75,7 +77,7 @@ def test_it_applies_a_set_to_60_employees_in_one_action(supervisor, goal_set, te
     assert (len(result.new), len(result.extended), len(result.skipped), len(result.failed)) == \
         (52, 5, 3, 0)
     assert {o.employee for o in result.skipped} == set(team[:3])
-    assert all(o.reason == "The sheet is past drafting (Employee review)." for o in
+    assert all(o.reason == PAST_DRAFTING for o in
                result.skipped)
     new_sheet = sheet_of(team[10], period)
     assert new_sheet.state == SheetState.DRAFTING
@@ -177,7 +179,7 @@ def test_preview_then_apply_through_the_page(client, supervisor, goal_set, team,
     preview = client.post(apply_url(goal_set), {**data, "preview": ""})
     assert by_testid(preview, "apply-summary") == \
         "52 new sheets · 5 drafts extended · 3 skipped"
-    assert "The sheet is past drafting (Employee review)." in preview.content.decode()
+    assert PAST_DRAFTING in preview.content.decode()
     assert GoalSheet.objects.filter(period=period).count() == 8
 
     applied = client.post(apply_url(goal_set), {**data, "apply": ""})
@@ -207,7 +209,7 @@ def test_someone_elses_goal_set_answers_404(client, other_supervisor, goal_set, 
 
 def test_employees_without_reports_may_not_keep_goal_sets(client, employee):
     login(client, employee)
-    for name in ("goal_set_list", "goal_set_new"):
+    for name in ("goal_set_list", "goal_set_new", "goal_set_item_row", "goal_set_library"):
         response = client.get(reverse(name))
         assert response.status_code == 403
         assert "kept by supervisors and Human Resources" in by_testid(response,
@@ -215,7 +217,8 @@ def test_employees_without_reports_may_not_keep_goal_sets(client, employee):
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, goal_set):
-    for url in (reverse("goal_set_list"), reverse("goal_set_new"), apply_url(goal_set)):
+    for url in (reverse("goal_set_list"), reverse("goal_set_new"), apply_url(goal_set),
+                reverse("goal_set_item_row"), reverse("goal_set_library")):
         assert client.get(url).url.startswith(LOGIN)
 
 
@@ -345,6 +348,96 @@ def test_applying_twice_adds_nothing_twice(client, supervisor, goal_set, team, p
     assert Goal.objects.filter(sheet__period=period).count() == goals_before
     assert (len(again.new), len(again.extended), len(again.skipped)) == (0, 0, 60)
     assert {o.reason for o in again.skipped} == {
-        bulk_assign.ALREADY_APPLIED, "The sheet is past drafting (Employee review)."}
+        bulk_assign.ALREADY_APPLIED, PAST_DRAFTING}
     note = sheet_of(team[10], period).events.get(action="apply_goal_set").note
     assert note == "Goal set “Q1 collector basics”: 3 goals added."
+
+
+def test_a_negative_target_is_refused_on_the_goal_set_form(client, supervisor):
+    from goalsapp.models import Competency
+    from goalsapp.rules import negative_value_error
+
+    login(client, supervisor)
+    values = {**GOOD, "competency": Competency.objects.first().pk, "target": "-5",
+              "baseline": "-2"}
+    response = client.post(reverse("goal_set_new"), set_post("My set", values))
+    assert negative_value_error("count", Decimal("-5")) in field_error(response,
+                                                                       "id_items-0-target")
+    assert negative_value_error("count", Decimal("-2")) in field_error(response,
+                                                                       "id_items-0-baseline")
+    assert 'value="-5"' in response.content.decode()  # the typing is kept
+    assert not GoalSet.objects.exists()
+
+
+# Building a set in place: "Add a goal" and the library (issue 13, item 11) --------------------
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_a_new_set_starts_with_one_row_and_add_a_goal_appends_the_next(client, supervisor):
+    login(client, supervisor)
+    page = client.get(reverse("goal_set_new"))
+    assert len(texts(page, data_testid="set-item")) == 1
+    row = client.get(reverse("goal_set_item_row"), {"items-TOTAL_FORMS": "3"}, **HTMX)
+    html = row.content.decode()
+    assert 'name="items-3-text"' in html
+    assert 'id="id_items-TOTAL_FORMS" value="4" hx-swap-oob="true"' in html
+
+
+def test_a_library_goal_added_to_a_set_keeps_its_link(client, supervisor):
+    entry = GoalTemplate.objects.filter(source="004").first()
+    login(client, supervisor)
+    row = client.get(reverse("goal_set_item_row"),
+                     {"items-TOTAL_FORMS": "1", "template": entry.pk}, **HTMX)
+    html = row.content.decode()
+    assert f'name="items-1-template" value="{entry.pk}"' in html
+    assert "From the goal library" in html
+    response = client.post(reverse("goal_set_new"), set_post(
+        "From the library", {"template": entry.pk, "competency": entry.competency_id,
+                             "text": entry.text, "target": "90", "unit": "%",
+                             "measure_kind": "percent"}))
+    goal_set = GoalSet.objects.get(name="From the library")
+    assert response.url == apply_url(goal_set)
+    assert goal_set.items.get().template == entry
+
+
+def test_a_forged_or_guidance_library_link_is_refused(client, supervisor):
+    guidance = GoalTemplate.objects.filter(is_guidance=True).first()
+    login(client, supervisor)
+    assert client.get(reverse("goal_set_item_row"), {"template": guidance.pk},
+                      **HTMX).status_code == 404
+    response = client.post(reverse("goal_set_new"), set_post(
+        "Forged", {**GOOD, "competency": guidance.competency_id, "template": guidance.pk}))
+    assert "no longer in the library" in response.content.decode()
+    assert not GoalSet.objects.exists()
+
+
+def test_guidance_in_the_set_editor_gives_an_empty_row_with_its_advice(client, supervisor):
+    guidance = GoalTemplate.objects.filter(is_guidance=True).first()
+    login(client, supervisor)
+    row = client.get(reverse("goal_set_item_row"),
+                     {"items-TOTAL_FORMS": "1", "guidance": guidance.pk}, **HTMX)
+    assert "needs a number and a deadline" in by_testid(row, "guidance-hint")
+    assert guidance.text not in row.content.decode().split("guidance-hint")[0]
+
+
+def test_the_set_editor_searches_the_library(client, supervisor):
+    login(client, supervisor)
+    response = client.get(reverse("goal_set_library"),
+                          {"library-q": "days outstanding", "library-title": ""}, **HTMX)
+    assert "Average days outstanding for overdue accounts" in by_testid(response,
+                                                                        "library-results")
+    assert "Add to set" in response.content.decode()
+
+
+def test_a_preview_with_nothing_to_apply_offers_no_apply_button(client, supervisor, goal_set,
+                                                                team, period):
+    bulk_assign.goal_set_apply(actor=supervisor.user, goal_set=goal_set, period=period,
+                               employees=team)
+    login(client, supervisor)
+    preview = client.post(apply_url(goal_set), {"period": period.pk, "audience": "direct",
+                                                "preview": ""})
+    assert "Everyone eligible in this audience already has this set" in by_testid(
+        preview, "nothing-to-apply")
+    assert "Apply to 0" not in preview.content.decode()
+    assert 'data-testid="apply"' not in preview.content.decode()

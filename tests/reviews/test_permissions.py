@@ -33,6 +33,7 @@ from tests.page_helpers import (
     sheet_links,
 )
 from tests.permission_helpers import (
+    HR_NOTIFICATION_URLS,
     LOGIN,
     NOTIFICATION_URLS,
     PERSONAS,
@@ -104,7 +105,8 @@ SHEET_URLS = (
 LIST_URLS = ("inbox", "sheet_list", "team", "sheet_start", "hr_queue", "workflow_overview",
              "esign_consent")
 # Goal sets belong to no sheet: their matrix is in tests/reviews/test_goal_sets.py.
-GOAL_SET_URLS = ("goal_set_list", "goal_set_new", "goal_set_edit", "goal_set_apply")
+GOAL_SET_URLS = ("goal_set_list", "goal_set_new", "goal_set_edit", "goal_set_apply",
+                 "goal_set_item_row", "goal_set_library")
 
 
 @pytest.fixture
@@ -236,6 +238,7 @@ def test_the_matrix_covers_every_url_and_every_transition():
     covered = (
         {url.name for url in SHEET_URLS}
         | set(LIST_URLS) | set(GOAL_SET_URLS) | set(NOTIFICATION_URLS)
+        | set(HR_NOTIFICATION_URLS)
     )
     # Every workflow page, every notifications page, and keeping goal sets (in goalsapp).
     assert covered == (

@@ -230,19 +230,30 @@ def test_it_sends_when_the_weights_total_100(sheet, supervisor):
 def test_it_saves_the_draft_and_bumps_the_version(sheet, supervisor):
     version = fresh(sheet).version
 
-    save_draft(sheet, supervisor.user, {"goals_completed_since_last": "Cleared the 2026 backlog."})
+    save_draft(sheet, supervisor.user, {"action_plans": "Weekly review of the aged list."})
 
     sheet = fresh(sheet)
-    assert sheet.goals_completed_since_last == "Cleared the 2026 backlog."
+    assert sheet.action_plans == "Weekly review of the aged list."
     assert sheet.version == version + 1
+
+
+def test_the_supervisors_save_never_writes_the_employees_section(sheet, supervisor):
+    # Section 3 of the paper form is the employee's (sheet_save_employee_section).
+    save_draft(sheet, supervisor.user, {"goals_completed_since_last": "Written for Emma.",
+                                        "employee_comments": "Also for Emma.",
+                                        "action_plans": "Mine."})
+
+    sheet = fresh(sheet)
+    assert (sheet.goals_completed_since_last, sheet.employee_comments) == ("", "")
+    assert sheet.action_plans == "Mine."
 
 
 def test_it_refuses_to_edit_goals_once_sent(sheet, supervisor):
     send(sheet, supervisor.user)
 
     with pytest.raises(WorkflowError, match="is in Employee review; “Edit goals” is not possible"):
-        save_draft(sheet, supervisor.user, {"goals_completed_since_last": "Too late."})
-    assert fresh(sheet).goals_completed_since_last == ""
+        save_draft(sheet, supervisor.user, {"action_plans": "Too late."})
+    assert fresh(sheet).action_plans == ""
 
 
 # Employee review --------------------------------------------------------------------------------
@@ -669,7 +680,7 @@ def test_every_transition_writes_an_event_with_actor_and_states(
 
 
 def test_steps_inside_a_state_write_no_event(sheet, supervisor, employee):
-    save_draft(sheet, supervisor.user, {"goals_completed_since_last": "Backlog cleared."})
+    save_draft(sheet, supervisor.user, {"action_plans": "Backlog first."})
     send(sheet, supervisor.user)
     events = ReviewEvent.objects.filter(sheet=sheet).count()
 
@@ -709,7 +720,7 @@ def _return(sheet, actor):
 
 
 def _edit(sheet, actor):
-    save_draft(sheet, actor, {"goals_completed_since_last": "Mine now."})
+    save_draft(sheet, actor, {"action_plans": "Mine now."})
 
 
 @pytest.mark.parametrize(

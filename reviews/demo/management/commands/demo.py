@@ -303,11 +303,14 @@ class Command(BaseCommand):
         sid = sheet.pk
         services.sheet_save_draft(
             sheet_id=sid, actor=supervisor_user, version=self._version(sid),
-            sheet_values={"goals_completed_since_last": self._since_last(person)},
-            rows=self._rows(plan, person), replies={})
+            sheet_values={}, rows=self._rows(plan, person), replies={})
         if last >= STEPS.index("send"):
             services.sheet_send_to_employee(sheet_id=sid, actor=supervisor_user,
                                             version=self._version(sid))
+            # Section 3 is the employee's: written on their answers page, as a person would.
+            services.sheet_save_employee_section(
+                sheet_id=sid, actor=employee_user,
+                values={"goals_completed_since_last": self._since_last(person)})
         if last >= STEPS.index("answer"):
             goals = list(Goal.objects.filter(sheet_id=sid).order_by("position"))
             if plan.outcome == SheetState.EMPLOYEE_REVIEW:
