@@ -15,25 +15,14 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-BENCH_URL = os.environ.get("BENCH_DATABASE_URL",
-                           "postgres://postgres@127.0.0.1:5432/goalpost_bench_bulk")
+from bench.database import bench_database_url, recreate_database  # noqa: E402
+
+BENCH_URL = bench_database_url("goalpost_bench_bulk")
 os.environ["DATABASE_URL"] = BENCH_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    admin_url = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def main() -> None:

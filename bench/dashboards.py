@@ -3,48 +3,47 @@ and prints the median time of each dashboard, rendered through Django's test cli
 
     .venv/bin/python bench/dashboards.py            # load (drops the bench database first), time
     .venv/bin/python bench/dashboards.py --reuse    # time again without reloading
+    .venv/bin/python bench/dashboards.py --employees 500   # a quick run (100 entries each)
     BENCH_DATABASE_URL=postgres://…/other .venv/bin/python bench/dashboards.py
 
 The data is bench/large_set.py's, loaded with SQL in seconds (bench/pages.py uses it too).
 """
 
+import argparse
+import base64
 import os
+import secrets
 import statistics
 import sys
 import time
 from pathlib import Path
 
-import large_set  # bench/, this script's folder
-import psycopg
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-BENCH_URL = os.environ.get("BENCH_DATABASE_URL",
-                           "postgres://postgres@127.0.0.1:5432/goalpost_bench_dash")
+from bench import large_set  # noqa: E402
+from bench.database import bench_database_url, recreate_database  # noqa: E402
+
+BENCH_URL = bench_database_url("goalpost_bench_dash")
 os.environ["DATABASE_URL"] = BENCH_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("LOG_LEVEL", "WARNING")  # not a line per test-client login
 # DEBUG off: no query log kept in memory, templates cached as in production.
 os.environ.setdefault("DEBUG", "False")
-os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+# Production settings refuse to start without a strong key and an SSN key (config/deploy.py).
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("SSN_ENCRYPTION_KEYS", base64.urlsafe_b64encode(os.urandom(32)).decode())
 
 EMPLOYEES, GOALS_PER_SHEET, ENTRIES = 10_000, 10, 1_000_000
 RUNS = 9
 
 
-def recreate_database() -> None:
-    server, name = BENCH_URL.rsplit("/", 1)
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def load() -> None:
+def load(employees: int, entries: int) -> None:
     from django.core.management import call_command
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    print("loaded", large_set.load(connection, EMPLOYEES, GOALS_PER_SHEET, ENTRIES))
+    print("loaded", large_set.load(connection, employees, GOALS_PER_SHEET, entries))
 
 
 def time_dashboards() -> None:
@@ -81,14 +80,19 @@ def time_dashboards() -> None:
 
 
 def main() -> None:
-    reuse = "--reuse" in sys.argv
-    if not reuse:
-        recreate_database()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reuse", action="store_true", help="time the loaded database again")
+    # The people's shape (1 HR, 10 managers, 100 supervisors) needs a few hundred at least.
+    parser.add_argument("--employees", type=int, default=EMPLOYEES)
+    options = parser.parse_args()
+    employees = max(200, options.employees)
+    if not options.reuse:
+        recreate_database(BENCH_URL)
     import django
 
     django.setup()
-    if not reuse:
-        load()
+    if not options.reuse:
+        load(employees, ENTRIES * employees // EMPLOYEES)
     time_dashboards()
 
 

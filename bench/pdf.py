@@ -4,8 +4,9 @@ throughput of exporting 1,000 archived PDFs (stored files copied into a ZIP, nev
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/goalpost .venv/bin/python bench/pdf.py
 
 It makes (and drops afterwards) its own database, `goalpost_bench_pdf`, on the server of
-DATABASE_URL, and its own media folder in a temporary directory. Options: --runs N (renders per
-sheet, default 7), --files N (exported files, default 1000), --keep (keep the database).
+DATABASE_URL (or BENCH_DATABASE_URL), and its own media folder in a temporary directory.
+Options: --runs N (renders per sheet, default 7), --files N (exported files, default 1000),
+--keep (keep the database).
 """
 
 import argparse
@@ -20,37 +21,20 @@ import zipfile
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.database import drop_database, on_server_of, recreate_database  # noqa: E402
+
 BENCH_DB = "goalpost_bench_pdf"
 
 
-def bench_database_url(url: str) -> str:
+def bench_url_for(url: str) -> str:
     parts = urlsplit(url)
     if not parts.scheme.startswith("postgres"):
         sys.exit("bench/pdf.py needs a PostgreSQL DATABASE_URL (it makes its own database).")
-    return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-        connection.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
-
-def drop_database(url: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+    return os.environ.get("BENCH_DATABASE_URL") or on_server_of(url, BENCH_DB)
 
 
 def setup_django(url: str, media: Path) -> None:
@@ -219,7 +203,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true")
     options = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/goalpost")
-    bench_url = bench_database_url(url)
+    bench_url = bench_url_for(url)
     recreate_database(bench_url)
     work = Path(tempfile.mkdtemp(prefix="goalpost-bench-pdf-"))
     try:

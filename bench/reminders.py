@@ -4,10 +4,11 @@
     .venv/bin/python bench/reminders.py 2000 20000      # other sizes
 
 For each size it (re)creates the database goalpost_bench_reminders on BENCH_PG (default
-postgres://postgres@127.0.0.1:5432), migrates it, and builds the sheets with bulk inserts: four
-open review periods whose due dates fall before, on and after the bench's day, employees in teams
-of 25 under supervisors who report to managers, three HR members, and the sheets spread over
-every state (a sixth signed). Then, on that day, it runs:
+postgres://postgres@127.0.0.1:5432; BENCH_DATABASE_URL names another), migrates it, and
+builds the sheets with bulk inserts: four open review periods whose due dates fall before, on
+and after the bench's day, employees in teams of 25 under supervisors who report to managers,
+three HR members, and the sheets spread over every state (a sixth signed). Then, on that
+day, it runs:
 
 1. the sweep as beat runs it: every reminder and escalation due is claimed, then one delivery
    batch of the outbox is sent (500 notifications, rendered and handed to Django's locmem
@@ -27,8 +28,6 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-import psycopg
-
 SERVER = os.getenv("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 NAME = "goalpost_bench_reminders"
 TODAY = date(2027, 3, 1)
@@ -36,17 +35,13 @@ TEAM = 25
 PERIODS = 4
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ["DATABASE_URL"] = f"{SERVER}/{NAME}"
+from bench.database import recreate_database  # noqa: E402
+
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"{SERVER}/{NAME}"
 os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.pop("CELERY_BROKER_URL", None)
-
-
-def recreate_database() -> None:
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {NAME} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {NAME}")
 
 
 def build(size: int) -> None:
@@ -58,8 +53,7 @@ def build(size: int) -> None:
     from goalsapp.access import HR_GROUP
     from goalsapp.models import Employee, GoalSheet, ReviewPeriod, SheetState
 
-    connection.close()
-    recreate_database()
+    recreate_database(os.environ["DATABASE_URL"])
     call_command("migrate", verbosity=0)
     periods = ReviewPeriod.objects.bulk_create([
         ReviewPeriod(name=f"Bench period {n}", starts_on=date(2027, 1, 1),
@@ -143,7 +137,8 @@ def main() -> None:
     django.setup()
     sizes = [int(arg.replace(",", "").replace("_", "")) for arg in sys.argv[1:]] or [10_000,
                                                                                    100_000]
-    print(f"Reminder sweep benchmark, database {NAME} (run {uuid.uuid4().hex[:6]})")
+    name = os.environ["DATABASE_URL"].rsplit("/", 1)[1]
+    print(f"Reminder sweep benchmark, database {name} (run {uuid.uuid4().hex[:6]})")
     for size in sizes:
         bench(size)
 
