@@ -1,7 +1,7 @@
 """Times the API's bulk actuals (10,000 rows in one POST) and the people sync (10,000 people
 applied from one CSV) on PostgreSQL, and prints both figures.
 
-    .venv/bin/python bench/api.py [--rows 10000] [--people 10000]
+    .venv/bin/python bench/api.py [--rows 10000] [--people 10000] [--profile]
 
 It (re)creates its own database, goalpost_bench_api by default (BENCH_DATABASE_URL to choose
 another), migrates it, and makes signed sheets with goals for the actuals. Targets: actuals
@@ -9,8 +9,11 @@ under 2 s, people under 10 s.
 """
 
 import argparse
+import contextlib
+import cProfile
 import datetime
 import os
+import pstats
 import sys
 import time
 from pathlib import Path
@@ -25,10 +28,27 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("API_RATE_LIMIT", "100000/min")
 
 
+@contextlib.contextmanager
+def profiled(enabled: bool):
+    """cProfile around a step when asked: the 25 costliest functions, by their own time."""
+    if not enabled:
+        yield
+        return
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        yield
+    finally:
+        profile.disable()
+        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--profile", action="store_true",
+                        help="print where the time of each timed step goes (cProfile)")
     args = parser.parse_args()
 
     recreate_database(BENCH_URL)
@@ -83,19 +103,24 @@ def main() -> None:
              "goal": str(n % goals_each + 1), "as_of": today.isoformat(), "actual": str(n % 97)}
             for n in range(args.rows)]
     started = time.perf_counter()
-    response = client.post("/api/progress/actuals/", {"rows": rows}, format="json")
+    with profiled(args.profile):
+        response = client.post("/api/progress/actuals/", {"rows": rows}, format="json")
     actuals_s = time.perf_counter() - started
     assert response.status_code == 200, response.content[:500]
-    print(f"bulk actuals: {args.rows:,} rows in {actuals_s:.2f} s -> {response.json()}")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"bulk actuals: {args.rows:,} rows in {actuals_s:.2f} s -> {response.json()} "
+          f"(load average {load})")
 
     header = ",".join(sync.COLUMNS)
     lines = [header] + [f"P-{n},Person {n},p{n}@example.com,AR Analyst,West,Denver,core,"
                         f"{'' if n < 10 else f'P-{n // 10}'},yes" for n in range(args.people)]
     started = time.perf_counter()
-    result = sync.apply(sync.read("\n".join(lines).encode()), actor=hr_user)
+    with profiled(args.profile):
+        result = sync.apply(sync.read("\n".join(lines).encode()), actor=hr_user)
     people_s = time.perf_counter() - started
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"people sync: {args.people:,} people in {people_s:.2f} s -> {len(result.new)} new, "
-          f"{len(result.errors)} errors")
+          f"{len(result.errors)} errors (load average {load})")
     started = time.perf_counter()
     again = sync.apply(sync.read("\n".join(lines).encode()), actor=hr_user)
     print(f"people sync again: {time.perf_counter() - started:.2f} s -> "

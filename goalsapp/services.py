@@ -1,17 +1,19 @@
 """Writes to goals and sheets. Callers (reviews.services) decide whether the workflow allows them;
 these functions only keep the data consistent."""
 
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import attainment
 from .access import may_enter_progress, progress_import_scope
@@ -375,21 +377,52 @@ PERSON_FIELDS = ("full_name", "title", "territory", "work_location", "performanc
                  "supervisor", "is_active")
 
 
-def _supervisor_problem(employee: Employee | None, supervisor: Employee | None) -> str:
+def supervisor_problem(number: str, boss: str, *, boss_of: dict[str, str],
+                       is_active) -> str:
+    """Why `number` may not report to `boss` ("" if they may): the one rule for every write of
+    a supervisor line. `boss_of` maps people's numbers to their supervisors' as the lines will
+    be once the change is made (so two people may swap places in one go); `is_active(number)`
+    says whether that person will still be active."""
+    if not boss:
+        return ""
+    if boss == number:
+        return "A person cannot be their own supervisor."
+    seen, above = {number}, boss
+    while above:
+        if above in seen:
+            return f"Reporting to {boss} would make a loop."
+        seen.add(above)
+        above = boss_of.get(above, "")
+    if not is_active(boss):
+        return f"The supervisor {boss} has left."
+    return ""
+
+
+def _supervisor_problem(number: str, supervisor: Employee | None) -> str:
+    """`supervisor_problem` for one person, on the line above the new supervisor as stored."""
     if supervisor is None:
         return ""
-    if employee is not None and employee.pk is not None:
-        seen = set()
-        boss = supervisor
-        while boss is not None and boss.pk not in seen:
-            if boss.pk == employee.pk:
-                return (f"{supervisor.employee_number} reports to "
-                        f"{employee.employee_number} already: that would make a loop.")
-            seen.add(boss.pk)
-            boss = boss.supervisor
-    if not supervisor.is_active:
-        return f"{supervisor.employee_number} has left: choose an active supervisor."
-    return ""
+    boss_of, active = {}, {}
+    above = supervisor
+    while above is not None and above.employee_number not in boss_of:
+        boss_of[above.employee_number] = (above.supervisor.employee_number
+                                          if above.supervisor_id else "")
+        active[above.employee_number] = above.is_active
+        above = above.supervisor
+    boss_of[number] = supervisor.employee_number
+    return supervisor_problem(number, supervisor.employee_number, boss_of=boss_of,
+                              is_active=lambda other: active.get(other, False))
+
+
+def new_people_problems(numbers) -> dict[str, str]:
+    """Why each of these numbers cannot be given to a new person (two queries for any number)."""
+    numbers = set(numbers)
+    problems = {number: f"{number} exists already." for number in Employee.objects.filter(
+        employee_number__in=numbers).values_list("employee_number", flat=True)}
+    for name in get_user_model().objects.filter(username__in=numbers - problems.keys()) \
+            .values_list("username", flat=True):
+        problems[name] = f"A login named {name} exists."
+    return problems
 
 
 def employee_save(*, actor, values: dict, employee: Employee | None = None,
@@ -399,17 +432,15 @@ def employee_save(*, actor, values: dict, employee: Employee | None = None,
     with transaction.atomic():
         if employee is not None:
             employee = Employee.objects.select_for_update().get(pk=employee.pk)
-        problem = _supervisor_problem(employee, values.get("supervisor"))
+        number = employee.employee_number if employee else values["employee_number"]
+        problem = _supervisor_problem(number, values.get("supervisor"))
         if problem:
             raise PeopleRefused({"supervisor_number": problem})
         if employee is None:
-            number = values["employee_number"]
-            if Employee.objects.filter(employee_number=number).exists():
-                raise PeopleRefused({"employee_number": f"{number} exists already."})
-            users = get_user_model()
-            if users.objects.filter(username=number).exists():
-                raise PeopleRefused({"employee_number": f"A login named {number} exists."})
-            user = users(username=number, email=email or "")
+            refused = new_people_problems([number])
+            if refused:
+                raise PeopleRefused({"employee_number": refused[number]})
+            user = get_user_model()(username=number, email=email or "")
             user.set_unusable_password()
             user.save()
             employee = Employee(user=user, employee_number=number)
@@ -427,6 +458,134 @@ def employee_save(*, actor, values: dict, employee: Employee | None = None,
         if changed:
             user.save(update_fields=changed)
     return employee
+
+
+@dataclass
+class PersonValues:
+    """What one person becomes in `employees_save_many`: `values` as `employee_save` takes
+    them but with the supervisor named by number ("supervisor_number", "" for none), so a line
+    may name someone created in the same call; `email` None leaves the login's as it is."""
+
+    number: str
+    values: dict
+    email: str | None = None
+
+
+def employees_save_many(*, actor, people: list[PersonValues]) -> dict[str, Employee]:
+    """`employee_save` for many people at once (the HRIS file): the same rules, every
+    supervisor line judged on the lines as they will be, then new logins and people inserted in
+    bulk, changed people updated in one statement, one history row for each person who changed.
+    All or nothing: any refusal raises `PeopleRefused` keyed by employee number. A person whose
+    values change nothing is not written. Returns the people written, by number."""
+    with transaction.atomic():
+        numbers = {person.number for person in people}
+        stored = {employee.employee_number: employee for employee in Employee.objects
+                  .select_for_update(of=("self",)).select_related("user")
+                  .filter(employee_number__in=numbers)}
+        # Every line and active flag as they will be: one narrow query for everyone.
+        stored_boss, active = {}, {}
+        for number, boss, is_active in Employee.objects.values_list(
+                "employee_number", "supervisor__employee_number", "is_active"):
+            stored_boss[number], active[number] = boss or "", is_active
+        boss_of = dict(stored_boss)
+        for person in people:
+            if "supervisor_number" in person.values:
+                boss_of[person.number] = person.values["supervisor_number"]
+            active[person.number] = person.values.get("is_active",
+                                                      active.get(person.number, True))
+        problems = new_people_problems(numbers - stored.keys())
+        for person in people:
+            boss = person.values.get("supervisor_number", "")
+            if boss and boss not in active:
+                problems[person.number] = f"Unknown supervisor number “{boss}”."
+            elif problem := supervisor_problem(person.number, boss, boss_of=boss_of,
+                                               is_active=lambda other: active.get(other, False)):
+                problems[person.number] = problem
+        if problems:
+            raise PeopleRefused(problems)
+        return _people_write(actor, people, stored, stored_boss)
+
+
+def _people_write(actor, people: list[PersonValues], stored: dict,
+                  stored_boss: dict[str, str]) -> dict[str, Employee]:
+    users = get_user_model()
+    new_people = {person.number: person for person in people if person.number not in stored}
+    logins = {}
+    for number, person in new_people.items():
+        # Unusable, as set_unusable_password makes it, without its 40 calls to secrets.choice.
+        logins[number] = users(username=number, email=person.email or "",
+                               is_active=person.values.get("is_active", True),
+                               password=UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30))
+    users.objects.bulk_create(logins.values(), batch_size=1000)
+    lines = {person.number: person.values["supervisor_number"] for person in people
+             if "supervisor_number" in person.values
+             and person.values["supervisor_number"] != stored_boss.get(person.number, "")}
+    bosses = {employee.employee_number: employee for employee in Employee.objects.filter(
+        employee_number__in={boss for boss in lines.values() if boss and boss not in new_people})}
+    # New people go in boss before report, a layer at a time, each with its line and its one
+    # history row: nothing of theirs is written twice.
+    written = {}
+    for layer in _layers(new_people, lines):
+        employees = []
+        for number in layer:
+            employee = Employee(user=logins[number], employee_number=number)
+            for name in PERSON_FIELDS:
+                if name in new_people[number].values:
+                    setattr(employee, name, new_people[number].values[name])
+            employee.supervisor = bosses.get(lines.get(number, ""))
+            employees.append(employee)
+        bulk_create_with_history(employees, Employee, batch_size=1000, default_user=actor)
+        for employee in employees:
+            written[employee.employee_number] = bosses[employee.employee_number] = employee
+    changed, changed_fields, changed_logins = [], set(), []
+    for person in people:
+        employee = stored.get(person.number)
+        if employee is None:
+            continue
+        changes = {name: value for name, value in person.values.items()
+                   if name in PERSON_FIELDS and getattr(employee, name) != value}
+        if person.number in lines:
+            changes["supervisor"] = bosses.get(lines[person.number])
+        login, login_fields = employee.user, []
+        if person.email is not None and login.email != person.email:
+            login.email, login_fields = person.email, ["email"]
+        if "is_active" in changes:
+            login.is_active, login_fields = changes["is_active"], [*login_fields, "is_active"]
+        if login_fields:
+            changed_logins.append(login)
+        if changes:
+            for name, value in changes.items():
+                setattr(employee, name, value)
+            changed_fields |= changes.keys()
+            changed.append(employee)
+            written[person.number] = employee
+    if changed:
+        bulk_update_with_history(changed, Employee, sorted(changed_fields), batch_size=1000,
+                                 default_user=actor)
+    if changed_logins:
+        users.objects.bulk_update(changed_logins, ["email", "is_active"], batch_size=1000)
+    return written
+
+
+def _layers(new_people: dict, lines: dict[str, str]) -> list[list[str]]:
+    """The new people's numbers by depth among the new: those whose supervisor is not new
+    first, then their reports, and so on (the lines have been checked: no loops)."""
+    depth: dict[str, int] = {}
+    for number in new_people:
+        chain: list[str] = []
+        on_chain: set[str] = set()  # only a guard: the lines were checked for loops
+        while number in new_people and number not in depth and number not in on_chain:
+            chain.append(number)
+            on_chain.add(number)
+            number = lines.get(number, "")
+        level = depth.get(number, -1)
+        for above in reversed(chain):
+            level += 1
+            depth[above] = level
+    layers: list[list[str]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
+    for number, level in depth.items():
+        layers[level].append(number)
+    return layers
 
 
 PERIOD_FIELDS = ("name", "starts_on", "ends_on", "goals_due", "answers_due", "signatures_due",

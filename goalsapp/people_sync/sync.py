@@ -1,7 +1,9 @@
 """Reading the HRIS export and working out what it changes: new people, changed fields, new
 supervisor lines, leavers, and per-row errors (unknown supervisor, a loop, a duplicate number,
-a bad value). Applying goes through `goalsapp.services.employee_save`, the API's own write, so
-both follow one set of rules. Nobody is ever deleted: a leaver (active = no) is deactivated."""
+a bad value). Applying goes through `goalsapp.services.employees_save_many`, the bulk form of the
+API's own write, and the lines are judged by the same rule (`services.supervisor_problem`).
+Nobody is ever deleted: a leaver (active = no, or missing from a full export when HR says the
+file is one) is deactivated."""
 
 import csv
 import io
@@ -37,6 +39,8 @@ class PersonRow:
     errors: list[str] = field(default_factory=list)
     kind: str = ""  # new, change, leaver, unchanged
     changes: dict = field(default_factory=dict)  # field → (old, new)
+    missing: bool = False  # not in the file: a leaver because the file is a full export
+    name: str = ""  # a missing person's name as stored, for the preview
 
 
 @dataclass
@@ -133,9 +137,10 @@ def _row(line: int, cells: dict, header: list[str]) -> PersonRow:
     return row
 
 
-def plan(rows: list[PersonRow]) -> Plan:
+def plan(rows: list[PersonRow], *, missing_have_left: bool = False) -> Plan:
     """What the rows change, checked against each other and the people already here (a fixed
-    number of queries however many rows)."""
+    number of queries however many rows). With `missing_have_left` (a full export), every
+    active person the file does not name is a leaver too."""
     known = {person.employee_number: person for person in
              Employee.objects.select_related("user", "supervisor")}
     seen: dict[str, int] = {}
@@ -143,25 +148,22 @@ def plan(rows: list[PersonRow]) -> Plan:
         if row.number in seen:
             row.errors.append(f"Line {seen[row.number]} already gives {row.number}.")
         seen.setdefault(row.number, row.line)
-    in_file = {row.number: row for row in rows if not row.errors}
-    # The supervisor lines as they will be once the file is applied.
-    boss_of = {number: (person.supervisor.employee_number if person.supervisor else "")
-               for number, person in known.items()}
-    for number, row in in_file.items():
-        if "supervisor_number" in row.values:
-            boss_of[number] = row.values["supervisor_number"]
+    rows = list(rows)
+    if missing_have_left:
+        rows += [PersonRow(0, number, {"is_active": False}, missing=True,
+                           name=person.full_name)
+                 for number, person in sorted(known.items())
+                 if person.is_active and number not in seen]
+    taken = services.new_people_problems(
+        {row.number for row in rows if not row.errors and row.number not in known})
     for row in rows:
-        if row.errors:
-            continue
-        boss = row.values.get("supervisor_number", "")
-        if boss and boss not in known and boss not in in_file:
-            row.errors.append(f"Unknown supervisor number “{boss}”.")
-        elif boss == row.number:
-            row.errors.append("A person cannot be their own supervisor.")
-        elif boss and _loops(row.number, boss_of):
-            row.errors.append(f"Reporting to {boss} would make a loop.")
-        elif boss and not _will_be_active(boss, known, in_file):
-            row.errors.append(f"The supervisor {boss} has left.")
+        if row.number in taken and not row.errors:
+            row.errors.append(taken[row.number])
+    # The lines are judged as they will be once the valid rows are applied; a row refused here
+    # takes its own line out, so judge again until no further row is refused.
+    while _check_lines(rows, known):
+        pass
+    for row in rows:
         if row.errors:
             continue
         person = known.get(row.number)
@@ -179,6 +181,29 @@ def plan(rows: list[PersonRow]) -> Plan:
     return Plan(rows)
 
 
+def _check_lines(rows: list[PersonRow], known: dict) -> bool:
+    """Adds the supervisor rule's refusals (`services.supervisor_problem`) to the rows that are
+    still valid; True if it refused any."""
+    valid = {row.number: row for row in rows if not row.errors}
+    boss_of = {number: (person.supervisor.employee_number if person.supervisor else "")
+               for number, person in known.items()}
+    active = {number: person.is_active for number, person in known.items()}
+    for number, row in valid.items():
+        if "supervisor_number" in row.values:
+            boss_of[number] = row.values["supervisor_number"]
+        active[number] = row.values.get("is_active", active.get(number, True))
+    refused = False
+    for row in valid.values():
+        boss = row.values.get("supervisor_number", "")
+        if boss and boss not in active:
+            row.errors.append(f"Unknown supervisor number “{boss}”.")
+        elif problem := services.supervisor_problem(
+                row.number, boss, boss_of=boss_of, is_active=lambda other: active[other]):
+            row.errors.append(problem)
+        refused = refused or bool(row.errors)
+    return refused
+
+
 def _current(person: Employee) -> dict:
     return {"full_name": person.full_name, "email": person.user.email, "title": person.title,
             "territory": person.territory, "work_location": person.work_location,
@@ -187,44 +212,18 @@ def _current(person: Employee) -> dict:
             "is_active": person.is_active}
 
 
-def _loops(number: str, boss_of: dict[str, str]) -> bool:
-    seen, boss = {number}, boss_of.get(number, "")
-    while boss:
-        if boss in seen:
-            return True
-        seen.add(boss)
-        boss = boss_of.get(boss, "")
-    return False
-
-
-def _will_be_active(number: str, known: dict, in_file: dict) -> bool:
-    if number in in_file and "is_active" in in_file[number].values:
-        return in_file[number].values["is_active"]
-    return number in known and known[number].is_active
-
-
-def apply(rows: list[PersonRow], *, actor) -> Plan:
-    """Applies every valid row in one transaction (re-checked now); rows with errors are left
-    out and reported. Applying the same file again changes nothing."""
+def apply(rows: list[PersonRow], *, actor, missing_have_left: bool = False) -> Plan:
+    """Applies every valid row in one transaction (re-checked now) through the people service's
+    bulk write; rows with errors are left out and reported. Applying the same file again
+    changes nothing."""
     with transaction.atomic():
-        result = plan(rows)
-        changing = result.of("new") + result.of("change") + result.of("leaver")
-        people = {person.employee_number: person for person in Employee.objects.all()}
-        # Everyone first, then the supervisor lines, so a line may name someone new.
-        for row in changing:
-            values = {name: value for name, value in row.values.items()
-                      if name not in ("supervisor_number", "email")}
-            people[row.number] = services.employee_save(
-                actor=actor, employee=people.get(row.number),
-                values={"employee_number": row.number, **values, "supervisor": None}
-                if row.number not in people else values,
-                email=row.values.get("email"))
-        for row in changing:
-            if "supervisor_number" in row.changes or (row.kind == "new"
-                                                      and row.values.get("supervisor_number")):
-                boss = row.values.get("supervisor_number")
-                services.employee_save(actor=actor, employee=people[row.number],
-                                       values={"supervisor": people[boss] if boss else None})
+        result = plan(rows, missing_have_left=missing_have_left)
+        services.employees_save_many(actor=actor, people=[
+            services.PersonValues(row.number,
+                                  {name: value for name, value in row.values.items()
+                                   if name != "email"},
+                                  email=row.values.get("email"))
+            for row in result.of("new") + result.of("change") + result.of("leaver")])
     return result
 
 

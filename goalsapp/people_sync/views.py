@@ -60,15 +60,23 @@ def people_sync_preview(request, token):
     text = _uploads(request).get(token)
     if text is None:
         return redirect("people_sync")
-    rows = sync.read(text.encode())
     if request.method == "POST":
-        result = sync.apply(rows, actor=request.user)
+        # Off unless ticked: only a full export may deactivate the people it leaves out.
+        missing_have_left = request.POST.get("missing_have_left") == "on"
+        result = sync.apply(sync.read(text.encode()), actor=request.user,
+                            missing_have_left=missing_have_left)
         request.session.pop(SESSION_KEY, None)
         leavers = [row.number for row in result.of("leaver")]
         return render(request, "people_sync/applied.html", {
             "plan": result, "open_sheets": list(sync.open_sheets_of(leavers))})
-    plan = sync.plan(rows)
-    return render(request, "people_sync/preview.html", {"plan": plan, "token": token})
+    plan = sync.plan(sync.read(text.encode()))
+    # What ticking "people missing from this file have left" would add: shown before applying.
+    full = sync.plan(sync.read(text.encode()), missing_have_left=True)
+    return render(request, "people_sync/preview.html", {
+        "plan": plan, "token": token,
+        "missing": [row for row in full.leavers if row.missing],
+        "missing_errors": [row for row in full.errors if row.line not in
+                           {other.line for other in plan.errors}]})
 
 
 @login_required
