@@ -11,7 +11,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import BooleanField, Exists, Max, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -191,12 +192,18 @@ def _refresh_latest(goal_ids) -> None:
     goal_ids = list(goal_ids)
     if not goal_ids:
         return
-    if connection.features.can_distinct_on_fields:  # PostgreSQL: measured fastest there
-        newest = (ProgressEntry.objects.filter(goal_id__in=goal_ids)
-                  .order_by("goal_id", "-as_of").distinct("goal_id").values("pk"))
-        ProgressEntry.objects.filter(goal_id__in=goal_ids, is_latest=True).exclude(
-            pk__in=newest).update(is_latest=False)
-        ProgressEntry.objects.filter(pk__in=newest, is_latest=False).update(is_latest=True)
+    if connection.vendor == "postgresql":
+        # One statement, the goals as one array parameter: Django's two updates with an IN list
+        # of 10,000 ids each took 0.8 s of a 10,000-row load.
+        with connection.cursor() as cursor:
+            cursor.execute(f"""
+                UPDATE {ProgressEntry._meta.db_table} entry
+                   SET is_latest = (entry.id = newest.id)
+                  FROM (SELECT DISTINCT ON (goal_id) id, goal_id
+                          FROM {ProgressEntry._meta.db_table}
+                         WHERE goal_id = ANY(%s) ORDER BY goal_id, as_of DESC) newest
+                 WHERE entry.goal_id = newest.goal_id
+                   AND entry.is_latest IS DISTINCT FROM (entry.id = newest.id)""", [goal_ids])
         return
     # SQLite (the embedded default) has no DISTINCT ON: the newest is the one with no later day.
     later = ProgressEntry.objects.filter(goal_id=OuterRef("goal_id"), as_of__gt=OuterRef("as_of"))
@@ -251,10 +258,13 @@ def _record_many(rows, *, actor, source, source_import=None) -> dict[str, int]:
     keys = {(row.goal.pk, row.as_of) for row in rows}
     if not keys:
         return counts
+    # The goals as one array parameter on PostgreSQL: an IN list of 10,000 ids is slow to build.
+    goal_ids = list({goal for goal, _ in keys})
+    in_goals = (Q(goal_id__in=goal_ids) if connection.vendor != "postgresql" else
+                Q(RawSQL("goal_id = ANY(%s)", [goal_ids], output_field=BooleanField())))
     existing = {
         (entry.goal_id, entry.as_of): entry for entry in ProgressEntry.objects
-        .select_for_update().filter(goal_id__in={goal for goal, _ in keys},
-                                    as_of__in={day for _, day in keys})
+        .select_for_update().filter(in_goals, as_of__in={day for _, day in keys})
         if (entry.goal_id, entry.as_of) in keys}
     now = timezone.now()
     new_rows, changed = [], []
@@ -272,12 +282,12 @@ def _record_many(rows, *, actor, source, source_import=None) -> dict[str, int]:
             changed.append(entry)
     try:
         with transaction.atomic():  # a savepoint: a twin inserted meanwhile is not fatal
-            ProgressEntry.objects.bulk_create([
+            _insert_entries([
                 ProgressEntry(goal=row.goal, as_of=row.as_of, actual=row.actual,
                               attained=stored_attainment(row.goal, row.actual), note=row.note,
                               entered_by=actor, source=source, source_import=source_import,
                               created_at=now, updated_at=now)
-                for row in new_rows], batch_size=2000)
+                for row in new_rows])
         counts["new"] += len(new_rows)
     except IntegrityError:
         for row in new_rows:
@@ -288,6 +298,28 @@ def _record_many(rows, *, actor, source, source_import=None) -> dict[str, int]:
                                       batch_size=1000)
     counts["update"] += len(changed)
     return counts
+
+
+# Columns and PostgreSQL types of a new entry, for the insert below.
+ENTRY_COLUMNS = (("goal_id", "bigint"), ("as_of", "date"), ("actual", "numeric"),
+                 ("attained", "numeric"), ("note", "text"), ("entered_by_id", "bigint"),
+                 ("source", "text"), ("source_import_id", "bigint"),
+                 ("created_at", "timestamptz"), ("updated_at", "timestamptz"),
+                 ("is_latest", "boolean"))
+
+
+def _insert_entries(entries: list[ProgressEntry]) -> None:
+    """bulk_create of new entries; on PostgreSQL one INSERT … SELECT FROM unnest(arrays), a
+    column a parameter, which skips Django's per-value preparation (0.5 s of CPU for 10,000)."""
+    if connection.vendor != "postgresql":
+        ProgressEntry.objects.bulk_create(entries, batch_size=2000)
+        return
+    names = ", ".join(name for name, _ in ENTRY_COLUMNS)
+    arrays = ", ".join(f"%s::{kind}[]" for _, kind in ENTRY_COLUMNS)
+    columns = [[getattr(entry, name) for entry in entries] for name, _ in ENTRY_COLUMNS]
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {ProgressEntry._meta.db_table} ({names}) "
+                       f"SELECT * FROM unnest({arrays})", columns)
 
 
 def progress_entry_add(*, goal_id: int, actor, as_of: date, actual: Decimal, note: str = "",

@@ -242,11 +242,9 @@ class ActualsView(APIView):
             raise PermissionDenied("Only supervisors, HR and administrators load actuals.")
 
         def write():
-            incoming = s.ActualsSerializer(data=request.data)
-            incoming.is_valid(raise_exception=True)
+            rows = s.actual_rows(request.data)
             try:
-                counts = services.progress_rows_record(actor=request.user,
-                                                       rows=incoming.validated_data["rows"])
+                counts = services.progress_rows_record(actor=request.user, rows=rows)
             except services.ProgressRefused as refused:
                 _refuse(refused.problems)
             return Response({"new": counts["new"], "update": counts["update"],
