@@ -161,6 +161,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # The REST API (reviews/api/, docs/api.md): tokens or the browser session, problem details.
 API_RATE_LIMIT = os.getenv("API_RATE_LIMIT", "1200/min")  # per token (session: per user)
+# The cache holds the API's rate-limit counts, so every web process must share one: Redis at
+# CACHE_URL (a database of its own). Without it each process counts alone in its own memory,
+# which is right only for the embedded default's single process.
+CACHE_URL = os.getenv("CACHE_URL", "")
+CACHES = {"default": {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+    "KEY_PREFIX": "goalpost",
+    # A Redis that is down must not hold up a request: the rate limit then lets it through.
+    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+} if CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "reviews.api.authentication.TokenAuthentication",
