@@ -27,6 +27,9 @@ app.autodiscover_tasks()
 # twice; running often only catches up sooner on e-mails a broker outage held back.
 app.conf.beat_schedule = {
     "send-reminders": {"task": "notifications.send_reminders", "schedule": crontab(minute="*/15")},
+    # The API's Idempotency-Keys are kept API_IDEMPOTENCY_HOURS, then forgotten.
+    "purge-idempotency-keys": {"task": "api.purge_idempotency_keys",
+                               "schedule": crontab(minute=7)},
 }
 
 

@@ -161,6 +161,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # The REST API (reviews/api/, docs/api.md): tokens or the browser session, problem details.
 API_RATE_LIMIT = os.getenv("API_RATE_LIMIT", "1200/min")  # per token (session: per user)
+# A write's Idempotency-Key is remembered this long (a retry within it is answered from the
+# record); beat purges older records hourly (reviews/api/tasks.py).
+API_IDEMPOTENCY_HOURS = envint("API_IDEMPOTENCY_HOURS", "48")
 # The cache holds the API's rate-limit counts, so every web process must share one: Redis at
 # CACHE_URL (a database of its own). Without it each process counts alone in its own memory,
 # which is right only for the embedded default's single process.

@@ -2,8 +2,11 @@
 
 import hashlib
 import json
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework.response import Response
 
 from .models import ApiToken, IdempotentRequest
@@ -46,3 +49,12 @@ def idempotent(request, write) -> Response:
                 return problem(409, "A request with this Idempotency-Key is being processed; "
                                "retry it.")
         return response
+
+
+def idempotency_records_purge(*, now: datetime | None = None) -> int:
+    """Forgets the writes made more than API_IDEMPOTENCY_HOURS ago (a retry of one after that
+    runs again); returns how many were forgotten. Run hourly by beat and by
+    `manage.py purge_idempotency_keys`."""
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.API_IDEMPOTENCY_HOURS)
+    deleted, _ = IdempotentRequest.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
