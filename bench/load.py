@@ -337,6 +337,8 @@ def report(stats, seconds: float) -> int:
     print(f"\n{'page':34} {'requests':>8} {'req/s':>6} {'p50':>6} {'p95':>6} {'p99':>6} "
           f"{'errors':>6}   (ms)")
     for entry in sorted(stats.entries.values(), key=lambda entry: entry.name):
+        if not entry.num_requests:
+            continue  # the logins, reported apart
         print(f"{entry.name:34} {entry.num_requests:8} {entry.num_requests / seconds:6.1f} "
               f"{percentile(entry, 0.5):6} {percentile(entry, 0.95):6} "
               f"{percentile(entry, 0.99):6} {entry.num_failures:6}")
