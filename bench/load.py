@@ -163,7 +163,9 @@ class Team(HttpUser):
     def _get(self, role: str, path: str, name: str) -> str:
         with self.as_[role].get(path, name=name, catch_response=True) as response:
             if response.status_code != 200:
-                response.failure(f"{response.status_code} for {path}")
+                # 0: no HTTP answer at all; the connection's error says why.
+                response.failure(f"{response.status_code} for {path}"
+                                 + (f" ({response.error!r})" if response.error else ""))
             return response.text
 
     def _post(self, role: str, path: str, fields: dict, name: str, *, htmx=False,
@@ -176,7 +178,8 @@ class Team(HttpUser):
                           catch_response=True) as response:
             text = response.text
             if response.status_code != 200:
-                response.failure(f"{response.status_code} for {path}")
+                response.failure(f"{response.status_code} for {path}"
+                                 + (f" ({response.error!r})" if response.error else ""))
             elif "alert-danger" in text or "is-invalid" in text:
                 refusal = re.search(r'(?:alert-danger|invalid-feedback)[^>]*>(.*?)</div>', text,
                                     re.S)
