@@ -40,7 +40,11 @@ worker_class = "gthread"
 timeout = _int("GUNICORN_TIMEOUT", 120)
 # On SIGTERM or a reload (SIGHUP), requests in flight get this long to finish.
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
-keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Goalpost runs behind a TLS proxy that keeps connections open to reuse them: if gunicorn closed
+# an idle one first, a request the proxy had just sent on it would get no answer (a 502 for the
+# person; seen in bench/load.py). So gunicorn waits longer than proxies do (nginx, ALB: 60 s);
+# an idle connection costs a gthread worker a socket in its poller, not a thread.
+keepalive = _int("GUNICORN_KEEPALIVE", 75)
 # Workers are replaced after this many requests (with jitter), so a slow leak never grows.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
