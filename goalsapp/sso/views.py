@@ -12,6 +12,7 @@ from django.shortcuts import resolve_url
 from mozilla_django_oidc import views as oidc_views
 
 from .backends import sso_only
+from .forms import LoginForm
 
 
 def sso_enabled() -> bool:
@@ -19,6 +20,8 @@ def sso_enabled() -> bool:
 
 
 class LoginView(auth_views.LoginView):
+    authentication_form = LoginForm
+
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "sso_enabled": sso_enabled(),
                 "sso_only": sso_only(), "sso_name": settings.SSO_PROVIDER_NAME}
