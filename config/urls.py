@@ -18,6 +18,9 @@ class FaviconView(RedirectView):
     def get_redirect_url(self, *args, **kwargs):
         return static("images/favicon.svg")
 
+# A lost database connection is a 503 saying nothing was saved (config/errors.py).
+handler500 = "config.errors.server_error"
+
 urlpatterns = [
     path("accounts/login/", sso_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", sso_views.LogoutView.as_view(), name="logout"),
