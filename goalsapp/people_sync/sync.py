@@ -20,6 +20,9 @@ COLUMNS = ("employee_number", "full_name", "email", "title", "territory", "work_
            "performance_tier", "supervisor_number", "active")
 REQUIRED = ("employee_number", "full_name", "title")
 MAX_BYTES = 20 * 1024 * 1024
+# More people than any collections organisation: a larger file is a wrong export, and its
+# preview (every new person listed) would be a page of many megabytes.
+MAX_ROWS = 20_000
 YES, NO = {"1", "yes", "y", "true", "active"}, {"0", "no", "n", "false", "inactive", "left"}
 TIERS = {value: value for value in Employee.Tier.values} | {
     label.lower(): value for value, label in Employee.Tier.choices}
@@ -95,6 +98,9 @@ def read(raw: bytes) -> list[PersonRow]:
             cells = {name: (value or "").strip() for name, value in cells.items() if name}
             if not any(cells.values()):
                 continue
+            if len(rows) >= MAX_ROWS:
+                raise SyncProblem(f"The file has more than {MAX_ROWS:,} people; Goalpost syncs "
+                                  "at most that many. Check that it is the right export.")
             rows.append(_row(reader.line_num, cells, header))
     except csv.Error as error:
         raise SyncProblem(f"The file is not valid CSV (line {reader.line_num}): {error}.") \
