@@ -327,6 +327,9 @@ STORAGES = {
 # browser; larger ones run as a background job. Uploads to the verification page are capped.
 ARCHIVE_EXPORT_STREAM_LIMIT = envint("ARCHIVE_EXPORT_STREAM_LIMIT", "50")
 ARCHIVE_VERIFY_MAX_BYTES = envint("ARCHIVE_VERIFY_MAX_BYTES", str(20 * 1024 * 1024))
+# A "rendering" claim older than this is a worker that died mid-render: another run may take it.
+# Longer than any real render (seconds), shorter than the broker's redelivery below.
+ARCHIVE_STALE_CLAIM_SECONDS = envint("ARCHIVE_STALE_CLAIM_SECONDS", "600")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -361,7 +364,15 @@ CELERY_TASK_ACKS_LATE = True
 # the caller logs it (reviews.notifications.queueing) and the next reminder sweep catches up.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+# A task a killed worker held unacknowledged (acks_late) goes back to the queue once it has been
+# out this long: longer than the longest task (a big export job), as Redis cannot tell a slow
+# worker from a dead one. Unacknowledged tasks are looked for every CELERY_RESTORE_INTERVAL s.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1, "socket_timeout": 2,
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "3600"),
+    "unacked_restore_interval": envint("CELERY_RESTORE_INTERVAL", "10"),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0,
                                     "interval_step": 0.2, "interval_max": 0.2}

@@ -10,6 +10,7 @@ import hashlib
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -26,8 +27,6 @@ from .pdf import render_sheet_pdf
 
 log = logging.getLogger(__name__)
 A = SheetArchive.Status
-# A claim older than this is taken to be a worker that died mid-render; another run may take it.
-STALE_CLAIM = timedelta(minutes=10)
 ERROR_MAX = 2000
 
 
@@ -44,10 +43,15 @@ def archive_get_or_create(sheet_id: int) -> SheetArchive:
     return archive
 
 
+def _stale_before():
+    """Claims made before this are taken to be a worker that died mid-render."""
+    return timezone.now() - timedelta(seconds=settings.ARCHIVE_STALE_CLAIM_SECONDS)
+
+
 def _claim(archive_id: int) -> bool:
     """Takes the record for this run: exactly one concurrent run touches the row."""
     claimable = Q(status__in=[A.PENDING, A.FAILED]) | Q(
-        status=A.RENDERING, claimed_at__lt=timezone.now() - STALE_CLAIM)
+        status=A.RENDERING, claimed_at__lt=_stale_before())
     return SheetArchive.objects.filter(claimable, pk=archive_id, file="").update(
         status=A.RENDERING, claimed_at=timezone.now(), attempts=F("attempts") + 1) == 1
 
@@ -95,7 +99,7 @@ def archive_retry(*, archive_id: int, actor) -> SheetArchive:
             raise WorkflowError("This archive is already stored; a stored PDF is never "
                                 "rendered again.")
         if archive.status == A.RENDERING and archive.claimed_at and (
-                archive.claimed_at > timezone.now() - STALE_CLAIM):
+                archive.claimed_at > _stale_before()):
             raise WorkflowError("This archive is being rendered right now.")
         archive.status = A.PENDING
         archive.error = ""
