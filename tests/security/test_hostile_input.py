@@ -111,8 +111,8 @@ def test_hostile_values_never_break_a_page_leak_a_script_or_change_a_refused_rec
                         pytest.fail(f"{what} was refused but changed {sorted(changed)}")
                 elif endpoint.method == "post" and fuzz.MARKER in repr(request["data"]):
                     # Accepted with a planted value: someone reads a page it may show.
-                    reader, path = data.draw(st.sampled_from(readable), label="read after")
-                    for reader, path in ((persona, endpoint.page), (reader, path)):
+                    someone = data.draw(st.sampled_from(readable), label="read after")
+                    for reader, path in ((persona, endpoint.page), someone):
                         _assert_sane(_read(clients[reader], path), f"{path} as {reader}")
                 transaction.set_rollback(True)
         finally:
