@@ -30,6 +30,11 @@ app.conf.beat_schedule = {
     # The API's Idempotency-Keys are kept API_IDEMPOTENCY_HOURS, then forgotten.
     "purge-idempotency-keys": {"task": "api.purge_idempotency_keys",
                                "schedule": crontab(minute=7)},
+    # --- Faults (issue 12): a notice whose delivery could not be queued (the broker was down
+    # when the action committed) waits in the outbox as a row; this sends it within a minute of
+    # the broker's return instead of at the next reminder sweep. An empty outbox costs a query.
+    "deliver-outbox": {"task": "notifications.deliver_notifications",
+                       "schedule": float(os.getenv("NOTIFICATION_OUTBOX_SECONDS", "60"))},
 }
 
 
