@@ -36,10 +36,11 @@ from tests.workflow_helpers import STATE_ORDER, advance
 
 S = SheetState
 PERSONAS = ("anonymous", "employee", "supervisor", "hr", "admin", "outsider")
-# Left to their own tests: Django's admin (tests/*/test_admin*.py, through the workflow's own
-# forms), the REST API (Schemathesis, tests/api/), SSO callbacks (tests/sso/) and responses
-# that are files, not pages (PDFs, CSV templates, ZIPs), which hold no form.
+# Left to their own tests: the REST API (Schemathesis, tests/api/), SSO callbacks (tests/sso/)
+# and responses that are files, not pages (PDFs, CSV templates, ZIPs), which hold no form. The
+# admin is reached by its links instead (admin_paths): its URLs are per model and object.
 SKIPPED_PREFIXES = ("/admin/", "/api/", "/oidc/", "/static/", "/media/")
+ADMIN_LINKS = re.compile(r'href="(/admin/[a-z_]+/[a-z_]+/(?:add/|\d+/change/|\d+/delete/)?)"')
 FILE_URLS = {"sheet_pdf", "sheet_pdf_preview", "export_job_download", "progress_import_template",
              "people_sync_template"}
 STATS = Counter()  # requests sent and endpoints tried, printed by tests/security/conftest.py
@@ -191,6 +192,23 @@ def page_paths(world: dict) -> list[str]:
     return paths
 
 
+def admin_paths(client: Client) -> list[str]:
+    """The admin's pages as its index links them: each model's list, add page, and the first
+    object's change and delete pages."""
+    index = client.get("/admin/")
+    STATS["discovery GETs"] += 1
+    lists = sorted(set(ADMIN_LINKS.findall(index.content.decode())))
+    paths = list(lists)
+    for changelist in (p for p in lists if p.count("/") == 4):
+        response = client.get(changelist)
+        STATS["discovery GETs"] += 1
+        objects = [p for p in ADMIN_LINKS.findall(response.content.decode())
+                   if p.startswith(changelist) and p.endswith("/change/")]
+        if objects:
+            paths += [objects[0], objects[0].replace("/change/", "/delete/")]
+    return list(dict.fromkeys(paths))
+
+
 def clients_for(people: dict) -> dict[str, Client]:
     clients = {}
     for name in PERSONAS:
@@ -247,6 +265,14 @@ def fingerprint() -> str:
 def snapshot() -> dict:
     return {model.__name__: list(model.objects.order_by("pk").values_list())
             for model in SNAPSHOT_MODELS}
+
+
+# messages.error as base.html and the admin show it.
+FLASH_ERRORS = (b"alert alert-danger alert-dismissible", b'<li class="error">')
+
+
+def flash_error(response) -> bool:
+    return any(marker in response.content for marker in FLASH_ERRORS)
 
 
 def refused(response) -> bool:

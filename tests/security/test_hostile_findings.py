@@ -5,6 +5,9 @@ import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
 
+from goalsapp.models import Goal
+from tests.page_helpers import login
+
 pytestmark = pytest.mark.django_db
 
 
@@ -14,3 +17,18 @@ def test_a_user_name_longer_than_any_account_is_refused_not_a_500(client, employ
     assert response.status_code == 200
     assert "No account has a user name that long" in response.content.decode()
     assert not AccessAttempt.objects.exists()
+
+
+def test_an_admin_action_on_rows_that_are_not_ids_says_so_and_does_nothing(client, admin,
+                                                                           sheet):
+    login(client, admin)
+    goals = list(Goal.objects.values_list("pk", "text"))
+
+    response = client.post(reverse("admin:goalsapp_goal_changelist"),
+                           {"action": "delete_selected", "_selected_action": ["A" * 300, "1"],
+                            "index": "0"}, follow=True)
+
+    assert response.status_code == 200
+    assert "The selected rows were not recognised, so nothing was done" in \
+        response.content.decode()
+    assert list(Goal.objects.values_list("pk", "text")) == goals
