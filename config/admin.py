@@ -1,16 +1,16 @@
-"""The Django admin site, asking the one access policy who may enter it, and answering a
-forged selection of rows with a message instead of an error page."""
+"""The Django admin site, asking the one access policy who may enter it, and answering a post
+with forged ids (selected rows, a related object) with a message instead of an error page."""
 
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.admin import AdminSite
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 
-FORGED_SELECTION = ("The selected rows were not recognised, so nothing was done: select them "
-                    "again and choose the action.")
+FORGED_IDS = ("Some of the rows or records sent are not ones Goalpost knows (an id that is not "
+              "a number), so nothing was saved or done: open the page again and choose them "
+              "there.")
 
 
 class GoalpostAdminSite(AdminSite):
@@ -28,12 +28,16 @@ class GoalpostAdminSite(AdminSite):
         @wraps(view)
         def guarded(request, *args, **kwargs):
             try:
-                return inner(request, *args, **kwargs)
+                response = inner(request, *args, **kwargs)
+                if request.method == "POST" and hasattr(response, "render"):
+                    response.render()  # a refused form is drawn here, not after this block
+                return response
             except (ValueError, ValidationError):
-                # Django filters the list by the posted ids as they come: an id that is not a
-                # number raises inside the action handling (found by tests/security/).
-                if request.method != "POST" or ACTION_CHECKBOX_NAME not in request.POST:
+                # Django looks posted ids up as they come: an action's selected rows, or an
+                # autocomplete field redrawn on a refused form, raise when one is not a number
+                # (found by tests/security/). Nothing was saved: a saved form redirects.
+                if request.method != "POST":
                     raise
-                messages.error(request, FORGED_SELECTION)
+                messages.error(request, FORGED_IDS)
                 return HttpResponseRedirect(request.get_full_path())
         return guarded

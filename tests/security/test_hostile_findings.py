@@ -6,6 +6,7 @@ from axes.models import AccessAttempt
 from django.urls import reverse
 
 from goalsapp.models import Goal
+from reviews.notifications.models import NotificationPreference
 from tests.page_helpers import login
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,16 @@ def test_an_admin_action_on_rows_that_are_not_ids_says_so_and_does_nothing(clien
                             "index": "0"}, follow=True)
 
     assert response.status_code == 200
-    assert "The selected rows were not recognised, so nothing was done" in \
-        response.content.decode()
+    assert "so nothing was saved or done" in response.content.decode()
     assert list(Goal.objects.values_list("pk", "text")) == goals
+
+
+def test_an_admin_form_with_a_related_id_that_is_not_a_number_says_so(client, admin):
+    login(client, admin)
+
+    response = client.post(reverse("admin:notifications_notificationpreference_add"),
+                           {"user": "A" * 300, "daily_digest": "on"}, follow=True)
+
+    assert response.status_code == 200
+    assert "so nothing was saved or done" in response.content.decode()
+    assert not NotificationPreference.objects.exists()

@@ -44,7 +44,9 @@ def post_measured(client, url: str, upload: Upload):
     tracemalloc.start()
     try:
         response = client.request(**environ)
-        return response, tracemalloc.get_traced_memory()[1]
+        peak = tracemalloc.get_traced_memory()[1]
+        print(f"{url}: {upload.length / MB:.1f} MB uploaded, {peak / MB:.1f} MB peak")  # figures
+        return response, peak
     finally:
         tracemalloc.stop()
 
