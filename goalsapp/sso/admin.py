@@ -10,3 +10,8 @@ class SsoIdentityAdmin(admin.ModelAdmin):
     list_display = ["user", "subject", "bound_at", "last_login_at"]
     search_fields = ["user__username", "user__email", "subject"]
     readonly_fields = ["user", "subject", "bound_at", "last_login_at"]
+
+    def has_add_permission(self, request):
+        # An identity is bound at the person's first single sign-on; an add page with every
+        # field read-only saved a row without a user (a 500, found by tests/security/).
+        return False

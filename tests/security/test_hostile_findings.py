@@ -6,6 +6,7 @@ from axes.models import AccessAttempt
 from django.urls import reverse
 
 from goalsapp.models import Goal
+from goalsapp.sso.models import SsoIdentity
 from reviews.notifications.models import NotificationPreference
 from tests.page_helpers import login
 
@@ -43,3 +44,12 @@ def test_an_admin_form_with_a_related_id_that_is_not_a_number_says_so(client, ad
     assert response.status_code == 200
     assert "so nothing was saved or done" in response.content.decode()
     assert not NotificationPreference.objects.exists()
+
+
+def test_sso_identities_are_bound_at_sign_in_never_added_in_the_admin(client, admin):
+    login(client, admin)
+
+    response = client.post(reverse("admin:sso_ssoidentity_add"), {})
+
+    assert response.status_code == 403
+    assert not SsoIdentity.objects.exists()
