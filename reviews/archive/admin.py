@@ -25,6 +25,13 @@ class SheetArchiveAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # an archived PDF is part of the legal record
 
+    def has_change_permission(self, request, obj=None):
+        # A stored archive never changes: its page is for reading (saving it was a 500, found
+        # by tests/security/); the list and its retry action stay.
+        if obj is not None and obj.is_stored:
+            return False
+        return super().has_change_permission(request, obj)
+
     @admin.display(description="error")
     def short_error(self, archive):
         return archive.error[:120]

@@ -53,3 +53,22 @@ def test_sso_identities_are_bound_at_sign_in_never_added_in_the_admin(client, ad
 
     assert response.status_code == 403
     assert not SsoIdentity.objects.exists()
+
+
+def test_a_stored_archive_is_read_only_in_the_admin_not_a_500_on_save(client, admin, sheet,
+                                                                       advance):
+    from reviews.archive.models import SheetArchive
+    from reviews.archive.services import archive_create
+
+    advance(sheet, "signed")
+    archive = archive_create(sheet.pk)
+    assert archive.is_stored
+    login(client, admin)
+    url = reverse("admin:archive_sheetarchive_change", args=[archive.pk])
+
+    page = client.get(url)
+    response = client.post(url, {"_save": "Save"})
+
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert response.status_code == 403
+    assert SheetArchive.objects.get(pk=archive.pk).sha256 == archive.sha256
