@@ -125,6 +125,20 @@ def library_search(*, text: str = "", competency_id=None, title: str = "") -> Qu
     return entries.prefetch_related("titles").distinct()
 
 
+LIBRARY_SHOWN = 25  # entries a search shows at once; the rest are counted, not listed
+
+
+def library_results(form) -> tuple[list[GoalTemplate], int]:
+    """The first LIBRARY_SHOWN entries a valid LibrarySearchForm finds, and how many it finds;
+    nothing for an invalid one (its errors show beside the fields)."""
+    if not form.is_valid():
+        return [], 0
+    found = library_search(text=form.cleaned_data["q"],
+                           competency_id=getattr(form.cleaned_data["competency"], "pk", None),
+                           title=form.cleaned_data["title"])
+    return list(found[:LIBRARY_SHOWN]), found.count()
+
+
 def get_library_entry(entry_id: str, *, guidance: bool) -> GoalTemplate:
     """An active library entry by its id as a page sends it: a goal, or (guidance=True) a line
     of guidance; otherwise 404. Guidance is never asked for as a goal, nor a goal as guidance."""

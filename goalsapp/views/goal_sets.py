@@ -13,10 +13,8 @@ from ..access import get_goal_set_for_user, goal_sets_visible_to, may_keep_goal_
 from ..goal_set_forms import ITEMS_PREFIX, MAX_ITEMS, GoalSetForm, GoalSetItemFormSet, new_item_form
 from ..library_forms import LibrarySearchForm
 from ..models import Competency, GoalSet, JobTitle
-from ..selectors import get_library_entry, library_search
+from ..selectors import get_library_entry, library_results
 from .common import forbidden
-
-LIBRARY_SHOWN = 25
 
 NOT_ALLOWED = "Goal sets are kept by supervisors and Human Resources."
 
@@ -86,13 +84,7 @@ def goal_set_library(request):
     if not may_keep_goal_sets(request.user):
         return forbidden(request, NOT_ALLOWED)
     form = LibrarySearchForm(request.GET, prefix="library")
-    entries, total = [], 0
-    if form.is_valid():
-        found = library_search(text=form.cleaned_data["q"],
-                               competency_id=getattr(form.cleaned_data["competency"], "pk", None),
-                               title=form.cleaned_data["title"])
-        total = found.count()
-        entries = list(found[:LIBRARY_SHOWN])
+    entries, total = library_results(form)
     return render(request, "goalsapp/partials/library_results.html", {
         "form": form, "entries": entries, "total": total, "shown": len(entries),
         "add_url": reverse("goal_set_item_row"), "add_label": "Add to set",

@@ -10,13 +10,12 @@ from django.shortcuts import render
 from goalsapp.access import get_sheet_for_user
 from goalsapp.library_forms import LibrarySearchForm
 from goalsapp.models import JobTitle
-from goalsapp.selectors import library_search, title_competencies
+from goalsapp.selectors import library_results, title_competencies
 
 from ..editor_hints import competency_names, row_hints
 from .common import refusal
 from .steps import GOALS_PREFIX
 
-RESULTS_SHOWN = 25
 ROW_PREFIX = re.compile(rf"^{GOALS_PREFIX}-\d{{1,2}}$")
 
 
@@ -34,13 +33,7 @@ def library_panel(request, pk):
                                          goal_templates__is_active=True).exists()
         data["library-title"] = sheet.title if suited else ""
     form = LibrarySearchForm(data, prefix="library")
-    entries, total = [], 0
-    if form.is_valid():
-        found = library_search(text=form.cleaned_data["q"],
-                               competency_id=getattr(form.cleaned_data["competency"], "pk", None),
-                               title=form.cleaned_data["title"])
-        total = found.count()
-        entries = list(found[:RESULTS_SHOWN])
+    entries, total = library_results(form)
     return render(request, "reviews/partials/library_results.html", {
         "sheet": sheet, "form": form, "entries": entries, "total": total,
         "shown": len(entries)})

@@ -4,41 +4,22 @@ sweep delivers. Needs Redis at REDIS_URL (scripts/test.sh makes sure of it): nev
 
 import logging
 import os
-from contextlib import contextmanager
 
 import pytest
 import redis
 from django.db import connection
 from django.urls import reverse
 
-from config.celery import app
 from goalsapp.models import GoalSheet, SheetState
 from reviews.notifications.models import Notification
 from reviews.notifications.reminders import reminders_sweep
 from tests.deploy import processes
+from tests.faults.fault_helpers import broker
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 REDIS_URL = os.getenv("REDIS_URL", "redis://127.0.0.1:6379/4")
 CLOSED_PORT = "redis://127.0.0.1:1/0"
-
-
-@contextmanager
-def broker(url: str):
-    """Publishes this process's tasks to `url` instead of running them eagerly."""
-    def reset():
-        app.pool.force_close_all()
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    reset()
-    app.conf.update(broker_url=url, task_always_eager=False)
-    try:
-        yield
-    finally:
-        reset()
-        app.conf.update(broker_url=saved[0], task_always_eager=saved[1])
 
 
 @pytest.fixture
