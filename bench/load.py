@@ -57,6 +57,7 @@ from locust.env import Environment  # noqa: E402
 from bench.database import bench_database_url, drop_database, recreate_database  # noqa: E402
 
 STATE = re.compile(r'class="badge state-(\w+)"')
+PASSWORD_ASKED = re.compile(r'<input[^>]*type="password"')
 PLAN: dict = {}  # filled by main() before the users start: the teams and the password
 LOGGED_IN: list[str] = []  # a user's team name once all three of its people have logged in
 
@@ -169,7 +170,7 @@ class Team(HttpUser):
             return response.text
 
     def _post(self, role: str, path: str, fields: dict, name: str, *, htmx=False,
-              expect_state: str | None = None) -> str:
+              expect_state: str | None = None, answered_by_asking=None) -> str:
         session = self.as_[role]
         headers = {"X-CSRFToken": session.cookies.get("csrftoken", "")}
         if htmx:
@@ -180,6 +181,8 @@ class Team(HttpUser):
             if response.status_code != 200:
                 response.failure(f"{response.status_code} for {path}"
                                  + (f" ({response.error!r})" if response.error else ""))
+            elif answered_by_asking and answered_by_asking.search(text):
+                pass  # the page asks for what a person then gives: the caller posts again
             elif "alert-danger" in text or "is-invalid" in text:
                 refusal = re.search(r'(?:alert-danger|invalid-feedback)[^>]*>(.*?)</div>', text,
                                     re.S)
@@ -198,7 +201,15 @@ class Team(HttpUser):
         fields = dict(form["fields"])
         if fill:
             fill(form, fields)
-        self._post(role, path, fields, name, expect_state=expect_state)
+        text = self._post(role, path, fields, name, expect_state=expect_state,
+                          answered_by_asking=PASSWORD_ASKED if fill else None)
+        if fill and PASSWORD_ASKED.search(text):
+            # The sign-in grew older than SIGNING_REAUTH_MINUTES between the page and the post:
+            # the page asks for the password, the person types it and signs again.
+            form = form_with(text, "^version$")
+            fields = dict(form["fields"])
+            fill(form, fields)
+            self._post(role, path, fields, f"{name}: after the password", expect_state=expect_state)
 
     def _sign(self, role: str):
         person = self.team[role]

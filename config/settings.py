@@ -355,8 +355,10 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "True")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Goalpost <goalpost@localhost>")
 
 # Celery: no broker means every task runs in-process at once (the embedded default).
-CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", "")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = not os.getenv("CELERY_BROKER_URL")
+# Eager Celery still builds a producer for every task: without a broker named it would build one
+# for AMQP on localhost and warn "No hostname was supplied" each time. In memory, it names none.
+CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL") or "memory://localhost"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.getenv("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
