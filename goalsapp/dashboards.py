@@ -186,7 +186,6 @@ class PersonFigures:
     STATUS_ORDER."""
 
     employee_id: int
-    full_name: str
     territory: str
     title: str
     performance_tier: str
@@ -197,7 +196,7 @@ class PersonFigures:
 
 
 def people_figures(period: ReviewPeriod, today: date) -> list[PersonFigures]:
-    """Everyone's figures, by name: graded in one query, then kept while the data stands
+    """Everyone's figures: graded in one query, then kept while the data stands
     (goalsapp.figures_cache). Callers narrow them to the people the viewer covers."""
     return figures_cache.cached(("people", period.pk, period.starts_on, today),
                                 lambda: _people_figures(period, today))
@@ -206,9 +205,8 @@ def people_figures(period: ReviewPeriod, today: date) -> list[PersonFigures]:
 def _people_figures(period: ReviewPeriod, today: date) -> list[PersonFigures]:
     graded, params = _graded_sql(signed_goals(period, None), period, today,
                                  employee_id="sheet__employee_id")
-    sql = (_with_people(_per_person_sql(graded), "full_name", "territory", "title",
-                        "performance_tier") + ' ORDER BY "full_name", employee_id')
-    return [PersonFigures(employee_id=row["employee_id"], full_name=row["full_name"],
+    sql = _with_people(_per_person_sql(graded), "territory", "title", "performance_tier")
+    return [PersonFigures(employee_id=row["employee_id"],
                           territory=row["territory"], title=row["title"],
                           performance_tier=row["performance_tier"], goals=int(row["goals"]),
                           with_data=int(row["with_data"]),
