@@ -84,9 +84,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # the API docs page's Swagger UI as static files, no CDN
     "goalsapp",
-    # Built on goalsapp, which never imports them: single sign-on and the HRIS people sync.
+    # Built on goalsapp, which never imports them: single sign-on, the HRIS people sync and
+    # the AR ledger with the collector KPIs computed from it.
     "goalsapp.sso",
     "goalsapp.people_sync",
+    "goalsapp.ar",
     "mozilla_django_oidc",
     "reviews",
     # Built on the workflow core, which never imports them (docs/architecture.md).

@@ -16,6 +16,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from . import crypto
+from .kpis import KPI_CHOICES, SCOPE_CHOICES, SCOPE_COLLECTOR
 
 GOAL_TEXT_MAX = 1000
 LONG_TEXT_MAX = 4000
@@ -294,7 +295,21 @@ class GoalSheet(models.Model):
         self.supervisor_name = employee.supervisor.full_name if employee.supervisor else ""
 
 
-class Goal(models.Model):
+class KpiBinding(models.Model):
+    """A goal bound to a KPI of the collector library (goalsapp/kpis.py): its actuals are the
+    figure computed from the AR ledger for the scope named here (goalsapp/ar). Blank for a goal
+    measured by hand. Goals, library entries and goal-set items carry the same binding."""
+
+    kpi = models.CharField("KPI", max_length=40, blank=True, choices=KPI_CHOICES)
+    # Meaningful only with a KPI; goalsapp/rules.py asks for it then.
+    kpi_scope = models.CharField("KPI measured on", max_length=20, blank=True,
+                                 choices=SCOPE_CHOICES, default=SCOPE_COLLECTOR)
+
+    class Meta:
+        abstract = True
+
+
+class Goal(KpiBinding):
     class MeasureKind(models.TextChoices):
         COUNT = "count", "Count"
         MONEY = "money", "Money"
@@ -370,7 +385,7 @@ class JobTitle(models.Model):
         return self.name
 
 
-class GoalTemplate(models.Model):
+class GoalTemplate(KpiBinding):
     """One entry of the goal library: a goal or KPI from the seeds, or one an admin added.
     Retired entries are hidden from the library but stay on the sheets that used them."""
 
@@ -437,7 +452,7 @@ class GoalSet(models.Model):
         return self.name
 
 
-class GoalSetItem(models.Model):
+class GoalSetItem(KpiBinding):
     """One goal of a set; its due date is relative to the period it is applied in."""
 
     class DueRule(models.TextChoices):

@@ -87,9 +87,9 @@ def test_the_checker_sees_a_forbidden_import():
         "reviews.archive.services", "reviews.notifications.models", "reviews.demo.apps"}
 
 
-# Single sign-on and the people sync are apps built on goalsapp (goalsapp/sso/,
+# Single sign-on, the people sync and the AR ledger are apps built on goalsapp (goalsapp/sso/,
 # goalsapp/people_sync/): the core and the workflow never import them; only config wires them in.
-BUILT_ON_GOALSAPP = ("goalsapp.sso", "goalsapp.people_sync")
+BUILT_ON_GOALSAPP = ("goalsapp.sso", "goalsapp.people_sync", "goalsapp.ar")
 GOALSAPP_PACKAGES = [ROOT / name.replace(".", "/") for name in BUILT_ON_GOALSAPP]
 
 

@@ -1,0 +1,178 @@
+"""The department's accounts-receivable ledger as AR systems export it: customer accounts,
+invoices, payments, promises to pay, disputes and contact attempts, each row remembering the
+load (file or API batch) that last wrote it.
+
+Every row carries the source system's own id (`number`): a re-load of the same export finds
+its rows by that id and changes nothing, which is what makes loads idempotent. Amounts are
+in the period's currency; the ledger keeps no history of its own, the loads are its history.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from goalsapp.models import Employee
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+class SourceSystem(models.Model):
+    """An AR system whose CSV exports are loaded, with the column mapping saved per kind of
+    file: {"invoices": {"number": "Invoice No", "amount": "Amt", …}, …}."""
+
+    name = models.CharField(max_length=100, unique=True)
+    column_mappings = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class LedgerLoad(models.Model):
+    """One load into the ledger: an uploaded file (previewed, then applied) or an API batch."""
+
+    class Kind(models.TextChoices):
+        ACCOUNTS = "accounts", "Customer accounts"
+        INVOICES = "invoices", "Invoices"
+        PAYMENTS = "payments", "Payments"
+        PROMISES = "promises", "Promises to pay"
+        DISPUTES = "disputes", "Disputes"
+        CONTACTS = "contacts", "Contact attempts"
+
+    class Channel(models.TextChoices):
+        FILE = "file", "CSV file"
+        API = "api", "API batch"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.FILE)
+    source_system = models.ForeignKey(SourceSystem, null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="loads")
+    file_name = models.CharField(max_length=255, blank=True)
+    batch_id = models.CharField("API batch id", max_length=100, blank=True)
+    loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="ledger_loads")
+    created_at = models.DateTimeField(default=timezone.now)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        where = self.file_name or self.batch_id or f"load {self.pk}"
+        return f"{self.get_kind_display()}: {where}"
+
+
+class LedgerRow(models.Model):
+    number = models.CharField("Id in the source system", max_length=60, unique=True)
+    load = models.ForeignKey(LedgerLoad, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.number
+
+
+class CustomerAccount(LedgerRow):
+    name = models.CharField(max_length=200)
+    collector = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="ar_accounts")
+    territory = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        indexes = [models.Index(fields=["collector"], name="ar_account_collector")]
+
+
+class Invoice(LedgerRow):
+    account = models.ForeignKey(CustomerAccount, on_delete=models.PROTECT,
+                                related_name="invoices")
+    issued_on = models.DateField()
+    due_on = models.DateField()
+    amount = models.DecimalField(**MONEY)
+    open_balance = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["issued_on", "number"]
+        indexes = [models.Index(fields=["account", "issued_on"], name="ar_invoice_account")]
+        constraints = [
+            models.CheckConstraint(condition=Q(open_balance__gte=0),
+                                   name="ar_invoice_open_balance_not_negative"),
+            models.CheckConstraint(condition=Q(due_on__gte=models.F("issued_on")),
+                                   name="ar_invoice_due_after_issue"),
+        ]
+
+
+class Payment(LedgerRow):
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    paid_on = models.DateField()
+    amount = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["paid_on", "number"]
+        indexes = [models.Index(fields=["invoice", "paid_on"], name="ar_payment_invoice")]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0),
+                                              name="ar_payment_positive")]
+
+
+class PromiseToPay(LedgerRow):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        KEPT = "kept", "Kept"
+        BROKEN = "broken", "Broken"
+
+    account = models.ForeignKey(CustomerAccount, on_delete=models.PROTECT,
+                                related_name="promises")
+    made_on = models.DateField(null=True, blank=True)
+    promised_on = models.DateField("Promised date")
+    amount = models.DecimalField(**MONEY)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        ordering = ["promised_on", "number"]
+        verbose_name_plural = "promises to pay"
+        indexes = [models.Index(fields=["account", "promised_on"], name="ar_promise_account")]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0),
+                                              name="ar_promise_positive")]
+
+
+class Dispute(LedgerRow):
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="disputes")
+    opened_on = models.DateField()
+    resolved_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["opened_on", "number"]
+        indexes = [models.Index(fields=["invoice"], name="ar_dispute_invoice")]
+        constraints = [models.CheckConstraint(
+            condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=models.F("opened_on")),
+            name="ar_dispute_resolved_after_opened")]
+
+
+class ContactAttempt(LedgerRow):
+    class ContactChannel(models.TextChoices):
+        PHONE = "phone", "Phone"
+        EMAIL = "email", "E-mail"
+        LETTER = "letter", "Letter"
+        SMS = "sms", "Text message"
+        VISIT = "visit", "Visit"
+
+    account = models.ForeignKey(CustomerAccount, on_delete=models.PROTECT,
+                                related_name="contact_attempts")
+    collector = models.ForeignKey(Employee, on_delete=models.PROTECT,
+                                  related_name="ar_contact_attempts")
+    contacted_on = models.DateField()
+    channel = models.CharField(max_length=10, choices=ContactChannel.choices)
+    outcome = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["contacted_on", "number"]
+        indexes = [models.Index(fields=["collector", "contacted_on"], name="ar_contact_collector")]
