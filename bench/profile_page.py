@@ -69,6 +69,9 @@ def profile(args) -> None:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
             print(out.getvalue())
+        if args.sql:
+            for query in queries.captured_queries:
+                print("   ", query["sql"][:args.sql])
 
 
 def main() -> None:
@@ -78,6 +81,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9, help="timed renders per page")
     parser.add_argument("--only", nargs="*", help="page names to profile (default: all)")
     parser.add_argument("--top", type=int, default=0, help="print each page's N costliest calls")
+    parser.add_argument("--sql", type=int, default=0, help="print each query's first N chars")
     args = parser.parse_args()
     url = bench_database_url("goalpost_bench_profile")
     if not args.reuse:
