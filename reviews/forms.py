@@ -145,7 +145,9 @@ class BaseGoalFormSet(BaseFormSet):
     def competency_choices(self) -> list:
         """The competency list, read once for all rows rather than once a row (validation
         still looks each chosen competency up)."""
-        return list(self.form.base_fields["competency"].choices)
+        field = self.form.base_fields["competency"]
+        iterator = field.iterator(field)  # one plain query, not a count and a cursor
+        return [("", field.empty_label), *(iterator.choice(c) for c in field.queryset)]
 
     def get_form_kwargs(self, index):
         return {"period": self.period, "flagged": self.flagged,
