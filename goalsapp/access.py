@@ -18,7 +18,9 @@ from functools import cached_property
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.contrib.auth.models import Group
+from django.db import connections, router
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from .defaults import HR_GROUP_NAME
@@ -29,12 +31,23 @@ HR_GROUP = HR_GROUP_NAME
 
 # Who someone is --------------------------------------------------------------------------------
 
+def _read_roles(user) -> None:
+    """Whether `user` is in HR and whether they have active direct reports, in one query, kept
+    on the user object for the request: every page's navigation asks both."""
+    if hasattr(user, "_goalpost_is_hr"):
+        return
+    hr = Group.objects.filter(name=HR_GROUP, user=OuterRef("pk"))
+    reports = Employee.objects.filter(supervisor__user=OuterRef("pk"), is_active=True)
+    roles = (get_user_model().objects.filter(pk=user.pk)
+             .values_list(Exists(hr), Exists(reports)).first())
+    user._goalpost_is_hr, user._goalpost_is_supervisor = roles or (False, False)
+
+
 def is_hr(user) -> bool:
     """A member of the HR group (cached on the user object for the request)."""
     if not user.is_authenticated:
         return False
-    if not hasattr(user, "_goalpost_is_hr"):
-        user._goalpost_is_hr = user.groups.filter(name=HR_GROUP).exists()
+    _read_roles(user)
     return user._goalpost_is_hr
 
 
@@ -64,14 +77,19 @@ def employee_of(user) -> Employee | None:
 
 
 def line_below(employee: Employee) -> set[int]:
-    """Ids of everyone who reports to `employee`, directly or further down; one query a level."""
-    below: set[int] = set()
-    level = {employee.pk}
-    while level:
-        level = set(Employee.objects.filter(supervisor__in=level).values_list("pk", flat=True))
-        level -= below | {employee.pk}  # a cycle in bad data must not loop forever
-        below |= level
-    return below
+    """Ids of everyone who reports to `employee`, directly or further down, in one recursive
+    query (UNION, not UNION ALL: a cycle in bad data adds nothing new, so it ends)."""
+    connection = connections[router.db_for_read(Employee)]
+    quote, meta = connection.ops.quote_name, Employee._meta
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    boss = quote(meta.get_field("supervisor").column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE below(id) AS ("
+            f" SELECT {pk} FROM {table} WHERE {boss} = %s"
+            f" UNION SELECT e.{pk} FROM {table} e JOIN below b ON e.{boss} = b.id)"
+            f" SELECT id FROM below", [employee.pk])
+        return {row[0] for row in cursor.fetchall()} - {employee.pk}
 
 
 def direct_reports(user) -> QuerySet[Employee]:
@@ -87,8 +105,7 @@ def is_supervisor(user) -> bool:
     object for the request, as is_hr: the navigation asks several questions built on it)."""
     if not user.is_authenticated:
         return False
-    if not hasattr(user, "_goalpost_is_supervisor"):
-        user._goalpost_is_supervisor = direct_reports(user).exists()
+    _read_roles(user)
     return user._goalpost_is_supervisor
 
 
