@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connections, router
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from .defaults import HR_GROUP_NAME
@@ -76,20 +77,31 @@ def employee_of(user) -> Employee | None:
         return None
 
 
-def line_below(employee: Employee) -> set[int]:
-    """Ids of everyone who reports to `employee`, directly or further down, in one recursive
-    query (UNION, not UNION ALL: a cycle in bad data adds nothing new, so it ends)."""
-    connection = connections[router.db_for_read(Employee)]
+def _line_sql(connection) -> str:
+    """Everyone below the employee %s, directly or further down, as one recursive query (UNION,
+    not UNION ALL: a cycle in bad data adds nothing new, so the recursion ends)."""
     quote, meta = connection.ops.quote_name, Employee._meta
     table, pk = quote(meta.db_table), quote(meta.pk.column)
     boss = quote(meta.get_field("supervisor").column)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH RECURSIVE below(id) AS ("
+    return (f"WITH RECURSIVE below(id) AS ("
             f" SELECT {pk} FROM {table} WHERE {boss} = %s"
             f" UNION SELECT e.{pk} FROM {table} e JOIN below b ON e.{boss} = b.id)"
-            f" SELECT id FROM below", [employee.pk])
+            f" SELECT id FROM below")
+
+
+def line_below(employee: Employee) -> set[int]:
+    """Ids of everyone who reports to `employee`, directly or further down; one query."""
+    connection = connections[router.db_for_read(Employee)]
+    with connection.cursor() as cursor:
+        cursor.execute(_line_sql(connection), [employee.pk])
         return {row[0] for row in cursor.fetchall()} - {employee.pk}
+
+
+def _self_and_line(employee: Employee) -> RawSQL:
+    """`employee` and their whole line as a subquery, so a list asks for its rows and the line
+    in one query rather than reading the line's ids first."""
+    sql = _line_sql(connections[router.db_for_read(Employee)])
+    return RawSQL(f"{sql} UNION SELECT %s", [employee.pk, employee.pk])
 
 
 def direct_reports(user) -> QuerySet[Employee]:
@@ -117,7 +129,7 @@ def employees_visible_to(user) -> QuerySet[Employee]:
     me = employee_of(user)
     if me is None:
         return Employee.objects.none()
-    return Employee.objects.filter(pk__in={me.pk} | line_below(me))
+    return Employee.objects.filter(pk__in=_self_and_line(me))
 
 
 def sheets_visible_to(user) -> QuerySet[GoalSheet]:
@@ -126,7 +138,7 @@ def sheets_visible_to(user) -> QuerySet[GoalSheet]:
     me = employee_of(user)
     if me is None:
         return GoalSheet.objects.none()
-    return GoalSheet.objects.filter(employee_id__in={me.pk} | line_below(me))
+    return GoalSheet.objects.filter(employee_id__in=_self_and_line(me))
 
 
 def get_sheet_for_user(user, pk) -> GoalSheet:

@@ -142,12 +142,16 @@ class BaseGoalFormSet(BaseFormSet):
         super().__init__(*args, **kwargs)
 
     @cached_property
+    def competencies(self) -> list[Competency]:
+        """The active competencies, read once for all rows (and the library panel beside them)
+        rather than once a row; validation still looks each chosen competency up."""
+        return list(self.form.base_fields["competency"].queryset)
+
+    @cached_property
     def competency_choices(self) -> list:
-        """The competency list, read once for all rows rather than once a row (validation
-        still looks each chosen competency up)."""
         field = self.form.base_fields["competency"]
-        iterator = field.iterator(field)  # one plain query, not a count and a cursor
-        return [("", field.empty_label), *(iterator.choice(c) for c in field.queryset)]
+        iterator = field.iterator(field)
+        return [("", field.empty_label), *(iterator.choice(c) for c in self.competencies)]
 
     def get_form_kwargs(self, index):
         return {"period": self.period, "flagged": self.flagged,

@@ -99,6 +99,18 @@ class SheetView:
         return all(s.content_hash == self.content_hash for s in self.signatures)
 
     @cached_property
+    def pending_return(self) -> ReviewEvent | None:
+        """HR's return, while the supervisor is still fixing the goals: the latest transition
+        into drafting, when it was HR's return (sending the sheet again moves past it). Read
+        from the events already loaded, not with a query of its own."""
+        if self.sheet.state != SheetState.DRAFTING:
+            return None
+        into_drafting = [e for e in self.events if e.to_state == SheetState.DRAFTING
+                         and e.from_state != SheetState.DRAFTING]
+        last = max(into_drafting, key=lambda e: (e.at, e.id), default=None)
+        return last if last and last.action == "return_to_supervisor" else None
+
+    @cached_property
     def record_problems(self) -> list[str]:
         """For a signed sheet: why its record is not what Goalpost wrote (empty when intact)."""
         return signed_record_problems(self.sheet, self.signatures, self.content_hash or None)
@@ -132,16 +144,6 @@ def sheet_view(sheet: GoalSheet) -> SheetView:
         changes=sheet_changes(sheet, since=first_sent) if first_sent else [],
         content_hash=content_hash(sheet) if live else "",
     )
-
-
-def pending_return(sheet: GoalSheet) -> ReviewEvent | None:
-    """HR's return, while the supervisor is still fixing the goals: the latest transition into
-    drafting, when it was HR's return (sending the sheet again moves past it)."""
-    if sheet.state != SheetState.DRAFTING:
-        return None
-    last = sheet.events.filter(to_state=SheetState.DRAFTING).exclude(
-        from_state=SheetState.DRAFTING).select_related("actor").order_by("-at", "-id").first()
-    return last if last and last.action == "return_to_supervisor" else None
 
 
 def flagged_answers(sheet: GoalSheet) -> dict[int, GoalAnswer]:
