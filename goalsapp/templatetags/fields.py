@@ -11,26 +11,19 @@ widget (files, multiple widgets, grouped options) goes to crispy-forms itself, s
 type still renders correctly, only more slowly.
 """
 
-import html
-
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
 from django.conf import settings
 from django.forms.widgets import Input
 from django.utils.safestring import mark_safe
 
+from ..fast_html import escape as _escape
+
 register = template.Library()
 
 _PLAIN = (Input, forms.Textarea, forms.Select, forms.RadioSelect, forms.CheckboxInput)
 _NOT_PLAIN = (forms.FileInput, forms.MultiWidget, forms.SelectMultiple,
               forms.CheckboxSelectMultiple)
-
-
-def _escape(value) -> str:
-    """conditional_escape without its lazy-string wrapper (a few thousand calls a page)."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
 
 
 def _flat(attrs: dict) -> str:

@@ -12,12 +12,13 @@ from functools import lru_cache
 from django import template
 from django.urls import get_script_prefix, reverse
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+
+from ..fast_html import escape
 
 register = template.Library()
 
-WARNING = mark_safe(' class="table-warning"')
+WARNING = ' class="table-warning"'
 _MARK = 987654321  # stands for the id in the one reversed URL
 
 
@@ -38,8 +39,8 @@ def id_url(pk, name: str) -> str:
 
 def _cell(value) -> str:
     # What `{{ value }}` shows: an int as is (no thousands separator is configured), anything
-    # else localized as the template engine would.
-    return str(value) if type(value) is int else str(localize(value))
+    # else localized and escaped as the template engine would.
+    return str(value) if type(value) is int else escape(localize(value))
 
 
 @register.simple_tag(takes_context=True)
@@ -50,19 +51,17 @@ def group_rows(context) -> str:
     query = f"?period={period.pk}" if period else ""
     html = []
     for row in rows:
+        label = escape(row.label)
         if link_people:
-            label = format_html('<a href="{}{}">{}</a>', id_url(row.url_id, "person_dashboard"),
-                                query, row.label)
-        else:
-            label = format_html("{}", row.label)
-        people = "" if link_people else format_html('<td class="text-end">{}</td>',
-                                                    _cell(row.people))
-        counts = format_html_join("", '<td class="text-end">{}</td>',
-                                  ((_cell(count),) for count in row.counts.values()))
-        html.append(format_html(
-            '<tr{}>\n      <th scope="row">{}</th>\n      {}<td class="text-end">{}</td>'
-            '<td class="text-end">{}</td>\n      <td class="text-end text-nowrap" '
-            'data-testid="attainment">{}</td>\n      {}\n    </tr>\n',
-            WARNING if row.behind else "", label, people, _cell(row.goals),
-            _cell(row.with_data), row.percent, counts))
-    return format_html_join("", "{}", ((row,) for row in html))
+            label = f'<a href="{id_url(row.url_id, "person_dashboard")}{query}">{label}</a>'
+        people = "" if link_people else f'<td class="text-end">{_cell(row.people)}</td>'
+        counts = "".join(f'<td class="text-end">{_cell(count)}</td>'
+                         for count in row.counts.values())
+        html.append(
+            f"<tr{WARNING if row.behind else ''}>\n"
+            f'      <th scope="row">{label}</th>\n'
+            f'      {people}<td class="text-end">{_cell(row.goals)}</td>'
+            f'<td class="text-end">{_cell(row.with_data)}</td>\n'
+            f'      <td class="text-end text-nowrap" data-testid="attainment">'
+            f"{escape(row.percent)}</td>\n      {counts}\n    </tr>\n")
+    return mark_safe("".join(html))
