@@ -44,10 +44,9 @@ def _plain(bound) -> bool:
     return isinstance(widget, _PLAIN) and not isinstance(widget, _NOT_PLAIN)
 
 
-def _widget_attrs(bound, css: str | None) -> dict:
+def _widget_attrs(bound, css: str | None, widget) -> dict:
     """BoundField.as_widget's attributes, with crispy's class added to the widget's own (as
     crispy's field node does) when `css` is given."""
-    widget = bound.field.widget
     attrs = dict(widget.attrs)
     if css is not None:
         class_name = widget.__class__.__name__.lower()
@@ -83,15 +82,15 @@ def _select(bound, attrs: dict) -> str | None:
     return f'<select name="{_escape(bound.html_name)}"{_flat(attrs)}>{"".join(options)}\n</select>'
 
 
-def _render_widget(bound, css: str | None) -> str | None:
+def _render_widget(bound, css: str | None, widget=None) -> str | None:
     """The widget's HTML as Django's widget templates write it, or None for one not built here."""
-    widget = bound.field.widget
+    widget = widget or bound.field.widget
     if bound.field.localize:
         widget.is_localized = True
-    attrs = _widget_attrs(bound, css)
+    attrs = _widget_attrs(bound, css, widget)
     name = _escape(bound.html_name)
     if isinstance(widget, forms.Select):
-        return _select(bound, attrs)
+        return _select(bound, attrs) if widget is bound.field.widget else None
     if isinstance(widget, forms.Textarea):
         value = widget.format_value(bound.value())
         text = _escape(value) if value else ""
@@ -201,3 +200,9 @@ def widget(bound):
     html = _render_widget(bound, None)
     return bound.as_widget() if html is None else mark_safe(html)
 
+
+@register.filter
+def hidden(bound):
+    """The field as a hidden input, as `{{ form.field.as_hidden }}` renders it."""
+    html = _render_widget(bound, None, bound.field.hidden_widget())
+    return bound.as_hidden() if html is None else mark_safe(html)
