@@ -308,7 +308,11 @@ def group_choices(employee_ids: set[int] | None) -> dict[str, list[tuple[str, st
     """The values each filter offers: those of the people the viewer covers (two queries, or
     none while nobody changed when the viewer covers everyone)."""
     if employee_ids is None:
-        return figures_cache.cached(("choices",), lambda: _group_choices(None))
+        # The choices are the people's: new actuals leave them as they were.
+        return figures_cache.cached(
+            ("choices",), lambda: _group_choices(None),
+            update=lambda old, was, now: old if figures_cache.only_progress_moved(was, now)
+            else None)
     return _group_choices(employee_ids)
 
 
