@@ -33,15 +33,31 @@ HR_GROUP = HR_GROUP_NAME
 # Who someone is --------------------------------------------------------------------------------
 
 def _read_roles(user) -> None:
-    """Whether `user` is in HR and whether they have active direct reports, in one query, kept
-    on the user object for the request: every page's navigation asks both."""
+    """Whether `user` is in HR and whether they have active direct reports, in one query kept on
+    the user object for the request (every page's navigation asks both) — with their employee
+    row when it is not read yet, which `user.employee` then reads without a query of its own."""
     if hasattr(user, "_goalpost_is_hr"):
         return
-    hr = Group.objects.filter(name=HR_GROUP, user=OuterRef("pk"))
-    reports = Employee.objects.filter(supervisor__user=OuterRef("pk"), is_active=True)
-    roles = (get_user_model().objects.filter(pk=user.pk)
-             .values_list(Exists(hr), Exists(reports)).first())
-    user._goalpost_is_hr, user._goalpost_is_supervisor = roles or (False, False)
+    employee = get_user_model().employee.related
+    if employee.is_cached(user):
+        hr = Group.objects.filter(name=HR_GROUP, user=OuterRef("pk"))
+        reports = Employee.objects.filter(supervisor__user=OuterRef("pk"), is_active=True)
+        roles = (get_user_model().objects.filter(pk=user.pk)
+                 .values_list(Exists(hr), Exists(reports)).first())
+        user._goalpost_is_hr, user._goalpost_is_supervisor = roles or (False, False)
+        return
+    hr = Group.objects.filter(name=HR_GROUP, user=OuterRef("user_id"))
+    reports = Employee.objects.filter(supervisor=OuterRef("pk"), is_active=True)
+    found = list(Employee.objects.filter(user_id=user.pk).order_by()
+                 .annotate(goalpost_is_hr=Exists(hr), goalpost_is_supervisor=Exists(reports))[:1])
+    me = found[0] if found else None
+    employee.set_cached_value(user, me)
+    if me is None:  # an administrator without an employee row
+        user._goalpost_is_hr = user.groups.filter(name=HR_GROUP).exists()
+        user._goalpost_is_supervisor = False
+    else:
+        user._goalpost_is_hr = me.goalpost_is_hr
+        user._goalpost_is_supervisor = me.goalpost_is_supervisor
 
 
 def is_hr(user) -> bool:

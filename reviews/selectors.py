@@ -32,10 +32,11 @@ def _with_people(sheets: QuerySet[GoalSheet]) -> QuerySet[GoalSheet]:
 def sheets_waiting_on(user) -> QuerySet[GoalSheet]:
     """Sheets whose next step is this user's: in a state NEXT_ACTOR gives to a role the user
     holds on the sheet (workflow.sheets_where_role)."""
+    visible = sheets_visible_to(user)  # first: the roles it asks bring the employee row along
     condition = Q(pk__in=[])
     for role in Role:
         condition |= sheets_where_role(user, role) & Q(state__in=states_acted_on_by(role))
-    return _with_people(sheets_visible_to(user).filter(condition)).order_by("state_changed_at")
+    return _with_people(visible.filter(condition)).order_by("state_changed_at")
 
 
 def sheets_to_start(user) -> list[tuple[Employee, ReviewPeriod]]:
