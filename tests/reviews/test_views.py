@@ -739,16 +739,16 @@ def test_a_double_click_on_sign_signs_once(
 
 
 # Query counts do not grow with the data ---------------------------------------------------------
-# One bound per page, the same whatever the number of sheets or goals: session, user, roles
-# (HR and supervisor in one query), the employee, the unread-notification badge in the
+# One bound per page, the same whatever the number of sheets or goals: session, user, the
+# employee with their roles (HR, supervisor) in one query, the unread-notification badge in the
 # navigation, then a fixed number of queries for the page itself (the visibility policy's line
 # below a supervisor is a subquery of the page's own).
-INBOX_QUERIES = 8  # 2 of them for the direct reports who have no sheet yet
-SHEET_LIST_QUERIES = 8  # 7, and the paginator's count
-SHEET_PAGE_QUERIES = 15  # 10, three for the change history, two for the content hash
+INBOX_QUERIES = 7  # 2 of them for the direct reports who have no sheet yet
+SHEET_LIST_QUERIES = 7  # 6, and the paginator's count
+SHEET_PAGE_QUERIES = 14  # 9, three for the change history, two for the content hash
 # The competency list read once for every row and the library panel, the goals once for the
 # header and the rows, HR's return note from the events already read.
-GOAL_EDITOR_QUERIES = 15  # 14, and one a process reads once (the first request here)
+GOAL_EDITOR_QUERIES = 14  # 13, and one a process reads once (the first request here)
 
 
 @pytest.mark.parametrize("sheet_count", [2, 10])
