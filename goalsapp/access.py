@@ -18,7 +18,10 @@ from functools import cached_property
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.contrib.auth.models import Group
+from django.db import connections, router
+from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from .defaults import HR_GROUP_NAME
@@ -29,12 +32,39 @@ HR_GROUP = HR_GROUP_NAME
 
 # Who someone is --------------------------------------------------------------------------------
 
+def _read_roles(user) -> None:
+    """Whether `user` is in HR and whether they have active direct reports, in one query kept on
+    the user object for the request (every page's navigation asks both) — with their employee
+    row when it is not read yet, which `user.employee` then reads without a query of its own."""
+    if hasattr(user, "_goalpost_is_hr"):
+        return
+    employee = get_user_model().employee.related
+    if employee.is_cached(user):
+        hr = Group.objects.filter(name=HR_GROUP, user=OuterRef("pk"))
+        reports = Employee.objects.filter(supervisor__user=OuterRef("pk"), is_active=True)
+        roles = (get_user_model().objects.filter(pk=user.pk)
+                 .values_list(Exists(hr), Exists(reports)).first())
+        user._goalpost_is_hr, user._goalpost_is_supervisor = roles or (False, False)
+        return
+    hr = Group.objects.filter(name=HR_GROUP, user=OuterRef("user_id"))
+    reports = Employee.objects.filter(supervisor=OuterRef("pk"), is_active=True)
+    found = list(Employee.objects.filter(user_id=user.pk).order_by()
+                 .annotate(goalpost_is_hr=Exists(hr), goalpost_is_supervisor=Exists(reports))[:1])
+    me = found[0] if found else None
+    employee.set_cached_value(user, me)
+    if me is None:  # an administrator without an employee row
+        user._goalpost_is_hr = user.groups.filter(name=HR_GROUP).exists()
+        user._goalpost_is_supervisor = False
+    else:
+        user._goalpost_is_hr = me.goalpost_is_hr
+        user._goalpost_is_supervisor = me.goalpost_is_supervisor
+
+
 def is_hr(user) -> bool:
     """A member of the HR group (cached on the user object for the request)."""
     if not user.is_authenticated:
         return False
-    if not hasattr(user, "_goalpost_is_hr"):
-        user._goalpost_is_hr = user.groups.filter(name=HR_GROUP).exists()
+    _read_roles(user)
     return user._goalpost_is_hr
 
 
@@ -63,15 +93,31 @@ def employee_of(user) -> Employee | None:
         return None
 
 
+def _line_sql(connection) -> str:
+    """Everyone below the employee %s, directly or further down, as one recursive query (UNION,
+    not UNION ALL: a cycle in bad data adds nothing new, so the recursion ends)."""
+    quote, meta = connection.ops.quote_name, Employee._meta
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    boss = quote(meta.get_field("supervisor").column)
+    return (f"WITH RECURSIVE below(id) AS ("
+            f" SELECT {pk} FROM {table} WHERE {boss} = %s"
+            f" UNION SELECT e.{pk} FROM {table} e JOIN below b ON e.{boss} = b.id)"
+            f" SELECT id FROM below")
+
+
 def line_below(employee: Employee) -> set[int]:
-    """Ids of everyone who reports to `employee`, directly or further down; one query a level."""
-    below: set[int] = set()
-    level = {employee.pk}
-    while level:
-        level = set(Employee.objects.filter(supervisor__in=level).values_list("pk", flat=True))
-        level -= below | {employee.pk}  # a cycle in bad data must not loop forever
-        below |= level
-    return below
+    """Ids of everyone who reports to `employee`, directly or further down; one query."""
+    connection = connections[router.db_for_read(Employee)]
+    with connection.cursor() as cursor:
+        cursor.execute(_line_sql(connection), [employee.pk])
+        return {row[0] for row in cursor.fetchall()} - {employee.pk}
+
+
+def _self_and_line(employee: Employee) -> RawSQL:
+    """`employee` and their whole line as a subquery, so a list asks for its rows and the line
+    in one query rather than reading the line's ids first."""
+    sql = _line_sql(connections[router.db_for_read(Employee)])
+    return RawSQL(f"{sql} UNION SELECT %s", [employee.pk, employee.pk])
 
 
 def direct_reports(user) -> QuerySet[Employee]:
@@ -87,8 +133,7 @@ def is_supervisor(user) -> bool:
     object for the request, as is_hr: the navigation asks several questions built on it)."""
     if not user.is_authenticated:
         return False
-    if not hasattr(user, "_goalpost_is_supervisor"):
-        user._goalpost_is_supervisor = direct_reports(user).exists()
+    _read_roles(user)
     return user._goalpost_is_supervisor
 
 
@@ -100,7 +145,7 @@ def employees_visible_to(user) -> QuerySet[Employee]:
     me = employee_of(user)
     if me is None:
         return Employee.objects.none()
-    return Employee.objects.filter(pk__in={me.pk} | line_below(me))
+    return Employee.objects.filter(pk__in=_self_and_line(me))
 
 
 def sheets_visible_to(user) -> QuerySet[GoalSheet]:
@@ -109,7 +154,7 @@ def sheets_visible_to(user) -> QuerySet[GoalSheet]:
     me = employee_of(user)
     if me is None:
         return GoalSheet.objects.none()
-    return GoalSheet.objects.filter(employee_id__in={me.pk} | line_below(me))
+    return GoalSheet.objects.filter(employee_id__in=_self_and_line(me))
 
 
 def get_sheet_for_user(user, pk) -> GoalSheet:

@@ -11,7 +11,7 @@ Who is covered comes from goalsapp.selectors (dashboard_scope, get_employee_for_
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -198,12 +198,38 @@ class PersonFigures:
 def people_figures(period: ReviewPeriod, today: date) -> list[PersonFigures]:
     """Everyone's figures: graded in one query, then kept while the data stands
     (goalsapp.figures_cache). Callers narrow them to the people the viewer covers."""
-    return figures_cache.cached(("people", period.pk, period.starts_on, today),
-                                lambda: _people_figures(period, today))
+    return figures_cache.cached(
+        ("people", period.pk, period.starts_on, today), lambda: _people_figures(period, today),
+        update=lambda old, was, now: _people_figures_since(period, today, old, was, now))
 
 
-def _people_figures(period: ReviewPeriod, today: date) -> list[PersonFigures]:
-    graded, params = _graded_sql(signed_goals(period, None), period, today,
+MOVED_MARGIN = timedelta(minutes=1)
+
+
+def _people_figures_since(period: ReviewPeriod, today: date, old: list[PersonFigures],
+                          was: tuple, now: tuple) -> list[PersonFigures] | None:
+    """Everyone's figures after actuals were added or corrected: the people whose entries moved
+    since version `was` graded again, everyone else's kept. A signing or a change of people
+    (anything else that moves the version) grades everyone: None."""
+    if not figures_cache.only_progress_moved(was, now):
+        return None
+    # An entry written in a transaction that committed after a newer one carries an older id
+    # and time: a minute's margin catches it.
+    newest_id, since = was[0], was[1] - MOVED_MARGIN
+    moved = set(ProgressEntry.objects.filter(
+        Q(pk__gt=newest_id) | Q(updated_at__gt=since), goal__sheet__period=period,
+    ).values_list("goal__sheet__employee_id", flat=True).distinct())
+    by_person = {person.employee_id: person for person in old}
+    for employee_id in moved:
+        by_person.pop(employee_id, None)
+    if moved:
+        by_person.update((p.employee_id, p) for p in _people_figures(period, today, moved))
+    return list(by_person.values())
+
+
+def _people_figures(period: ReviewPeriod, today: date,
+                    employee_ids: set[int] | None = None) -> list[PersonFigures]:
+    graded, params = _graded_sql(signed_goals(period, employee_ids), period, today,
                                  employee_id="sheet__employee_id")
     sql = _with_people(_per_person_sql(graded), "territory", "title", "performance_tier")
     return [PersonFigures(employee_id=row["employee_id"],
@@ -282,7 +308,11 @@ def group_choices(employee_ids: set[int] | None) -> dict[str, list[tuple[str, st
     """The values each filter offers: those of the people the viewer covers (two queries, or
     none while nobody changed when the viewer covers everyone)."""
     if employee_ids is None:
-        return figures_cache.cached(("choices",), lambda: _group_choices(None))
+        # The choices are the people's: new actuals leave them as they were.
+        return figures_cache.cached(
+            ("choices",), lambda: _group_choices(None),
+            update=lambda old, was, now: old if figures_cache.only_progress_moved(was, now)
+            else None)
     return _group_choices(employee_ids)
 
 

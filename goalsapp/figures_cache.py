@@ -44,27 +44,51 @@ def data_version() -> tuple:
         return tuple(cursor.fetchone())
 
 
-def cached(key: tuple, compute):
+def only_progress_moved(old: tuple, new: tuple) -> bool:
+    """Whether, between two data versions, progress entries were only added or changed: no
+    sheet was signed, nobody changed, no entry's id or time went back (a deletion)."""
+    if None in old[:2] or None in new[:2]:
+        return False
+    return old[2:] == new[2:] and new[0] >= old[0] and new[1] >= old[1]
+
+
+def cached(key: tuple, compute, update=None):
     """compute()'s result for `key` at the data's current version, computed at most once per
-    process while the version stands (two threads may both compute; either result is right)."""
+    process while the version stands (two threads may both compute; either result is right).
+
+    With `update`, figures kept for an older version are brought forward rather than computed
+    anew when they can be: update(old figures, old version, new version) returns the new
+    figures, or None when only compute() can."""
     version = _computing_at.get() or data_version()
     full_key = (connection.alias, connection.settings_dict["NAME"], *key, version)
     now = time.monotonic()
+    older = None
     with _lock:
         found = _kept.get(full_key)
         if found is not None and now - found[0] < MAX_AGE_SECONDS:
             _kept.move_to_end(full_key)
             return found[1]
+        if update is not None:
+            older = next(((k[-1], kept) for k, kept in _kept.items()
+                          if k[:-1] == full_key[:-1] and now - kept[0] < MAX_AGE_SECONDS), None)
     token = _computing_at.set(version)
+    born = now
     try:
-        value = compute()
+        value = update(older[1][1], older[0], version) if older else None
+        if value is None:
+            value = compute()
+        else:
+            # Brought-forward figures age from the last full computation: whatever an update
+            # could miss is graded anew within MAX_AGE_SECONDS, as for any unseen change.
+            born = older[1][0]
     finally:
         _computing_at.reset(token)
     with _lock:
-        # Figures of an older version are never asked for again: drop them now, not by age.
-        for old_key in [k for k in _kept if k[:2] == full_key[:2] and k[-1] != version]:
+        # This key's figures of an older version are never asked for again: drop them now,
+        # not by age (other keys' are kept until their own turn: they may be brought forward).
+        for old_key in [k for k in _kept if k[:-1] == full_key[:-1] and k[-1] != version]:
             del _kept[old_key]
-        _kept[full_key] = (now, value)
+        _kept[full_key] = (born, value)
         _kept.move_to_end(full_key)
         while len(_kept) > KEPT:
             _kept.popitem(last=False)

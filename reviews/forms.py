@@ -1,6 +1,8 @@
 """Forms for every page of the workflow. Field-level rules come from goalsapp.rules and
 reviews.services, so a message lands next to the field it concerns; the services check again."""
 
+from functools import cached_property
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.forms import BaseFormSet, formset_factory
@@ -79,10 +81,12 @@ class GoalForm(forms.Form):
     reply = forms.CharField(label="Your reply to the employee", required=False,
                             widget=forms.Textarea(attrs={"rows": 2}), max_length=LONG_TEXT_MAX)
 
-    def __init__(self, *args, period, flagged: dict, **kwargs):
+    def __init__(self, *args, period, flagged: dict, competency_choices=None, **kwargs):
         self.period = period
         self.flagged = flagged  # goal id → the employee's answer asking for clarification
         super().__init__(*args, **kwargs)
+        if competency_choices is not None:  # the list every row of a formset shares
+            self.fields["competency"].choices = competency_choices
 
     @property
     def flagged_answer(self):
@@ -137,8 +141,21 @@ class BaseGoalFormSet(BaseFormSet):
         self.flagged = flagged
         super().__init__(*args, **kwargs)
 
+    @cached_property
+    def competencies(self) -> list[Competency]:
+        """The active competencies, read once for all rows (and the library panel beside them)
+        rather than once a row; validation still looks each chosen competency up."""
+        return list(self.form.base_fields["competency"].queryset)
+
+    @cached_property
+    def competency_choices(self) -> list:
+        field = self.form.base_fields["competency"]
+        iterator = field.iterator(field)
+        return [("", field.empty_label), *(iterator.choice(c) for c in self.competencies)]
+
     def get_form_kwargs(self, index):
-        return {"period": self.period, "flagged": self.flagged}
+        return {"period": self.period, "flagged": self.flagged,
+                "competency_choices": self.competency_choices}
 
     def clean(self):
         if any(self.errors):

@@ -32,10 +32,11 @@ def _with_people(sheets: QuerySet[GoalSheet]) -> QuerySet[GoalSheet]:
 def sheets_waiting_on(user) -> QuerySet[GoalSheet]:
     """Sheets whose next step is this user's: in a state NEXT_ACTOR gives to a role the user
     holds on the sheet (workflow.sheets_where_role)."""
+    visible = sheets_visible_to(user)  # first: the roles it asks bring the employee row along
     condition = Q(pk__in=[])
     for role in Role:
         condition |= sheets_where_role(user, role) & Q(state__in=states_acted_on_by(role))
-    return _with_people(sheets_visible_to(user).filter(condition)).order_by("state_changed_at")
+    return _with_people(visible.filter(condition)).order_by("state_changed_at")
 
 
 def sheets_to_start(user) -> list[tuple[Employee, ReviewPeriod]]:
@@ -99,6 +100,18 @@ class SheetView:
         return all(s.content_hash == self.content_hash for s in self.signatures)
 
     @cached_property
+    def pending_return(self) -> ReviewEvent | None:
+        """HR's return, while the supervisor is still fixing the goals: the latest transition
+        into drafting, when it was HR's return (sending the sheet again moves past it). Read
+        from the events already loaded, not with a query of its own."""
+        if self.sheet.state != SheetState.DRAFTING:
+            return None
+        into_drafting = [e for e in self.events if e.to_state == SheetState.DRAFTING
+                         and e.from_state != SheetState.DRAFTING]
+        last = max(into_drafting, key=lambda e: (e.at, e.id), default=None)
+        return last if last and last.action == "return_to_supervisor" else None
+
+    @cached_property
     def record_problems(self) -> list[str]:
         """For a signed sheet: why its record is not what Goalpost wrote (empty when intact)."""
         return signed_record_problems(self.sheet, self.signatures, self.content_hash or None)
@@ -132,16 +145,6 @@ def sheet_view(sheet: GoalSheet) -> SheetView:
         changes=sheet_changes(sheet, since=first_sent) if first_sent else [],
         content_hash=content_hash(sheet) if live else "",
     )
-
-
-def pending_return(sheet: GoalSheet) -> ReviewEvent | None:
-    """HR's return, while the supervisor is still fixing the goals: the latest transition into
-    drafting, when it was HR's return (sending the sheet again moves past it)."""
-    if sheet.state != SheetState.DRAFTING:
-        return None
-    last = sheet.events.filter(to_state=SheetState.DRAFTING).exclude(
-        from_state=SheetState.DRAFTING).select_related("actor").order_by("-at", "-id").first()
-    return last if last and last.action == "return_to_supervisor" else None
 
 
 def flagged_answers(sheet: GoalSheet) -> dict[int, GoalAnswer]:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from goalsapp.access import get_sheet_for_user
-from goalsapp.models import Competency, Goal, JobTitle
+from goalsapp.models import Goal, JobTitle
 from goalsapp.selectors import get_library_entry, smart_hints, title_competencies
 from goalsapp.views.common import forbidden
 
@@ -27,7 +27,7 @@ from ..forms import (
     SummaryForm,
     goal_initial,
 )
-from ..selectors import flagged_answers, pending_return, sheet_view
+from ..selectors import flagged_answers, sheet_view
 from ..workflow import ActionForbidden, StaleVersion, WorkflowError
 from .common import refusal, sheet_context
 
@@ -66,15 +66,15 @@ def sheet_edit(request, pk):
                 messages.success(request, "Goals saved.")
                 return redirect("sheet_edit", pk=sheet.pk)
         messages.error(request, "Nothing was saved: correct the fields marked below.")
-    else:
+    view = sheet_view(sheet)  # the header's and the rows' goals, read once
+    if request.method != "POST":
         sheet_form = SheetDraftForm(instance=sheet, initial={"version": sheet.version})
-        goals = sheet.goals.select_related("competency").order_by("position", "id")
-        formset = GoalFormSet(initial=[goal_initial(g, flagged) for g in goals],
+        formset = GoalFormSet(initial=[goal_initial(g.goal, flagged) for g in view.goals],
                               **formset_kwargs)
     attach_hints(formset.forms, sheet)
     return render(request, "reviews/sheet_edit.html", sheet_context(
-        request, sheet, sheet_form=sheet_form, formset=formset, returned=pending_return(sheet),
-        library_competencies=Competency.objects.filter(is_active=True),
+        request, sheet, view, sheet_form=sheet_form, formset=formset,
+        returned=view.pending_return, library_competencies=formset.competencies,
         library_titles=JobTitle.objects.filter(is_active=True).values_list("name", flat=True)))
 
 

@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from goalsapp import services
+from goalsapp import dashboards, figures_cache, services
 from tests.progress_helpers import record, signed_sheet
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +95,51 @@ def test_a_manager_opening_the_page_after_hr_sees_only_their_line(
     assert _by_territory(client) == [("Northeast", 1, "40 %")]  # … narrowed to the line
     client.force_login(hr.user)
     assert len(_by_territory(client)) == 2
+
+
+def test_after_new_actuals_only_their_person_is_graded_again(
+        client, sheets, hr, period, time_machine):
+    emma, _ = sheets
+    client.force_login(hr.user)
+    time_machine.shift(datetime.timedelta(minutes=2))  # Oliver's actuals are older than that
+    for goal in emma.goals.all():
+        record(goal, 60, as_of=datetime.date(2027, 6, 30))
+    _by_territory(client)
+    for goal in emma.goals.all():
+        record(goal, 70, as_of=datetime.date(2027, 7, 1))
+    with CaptureQueriesContext(connection) as queries:
+        assert _by_territory(client) == [("Midwest", 1, "90 %"), ("Northeast", 1, "70 %")]
+    grading = [q["sql"] for q in queries.captured_queries if "COUNT(*) FILTER" in q["sql"]]
+    assert len(grading) == 1
+    assert f'"employee_id" IN ({emma.employee_id})' in grading[0]  # Oliver's figures are kept
+    today = timezone.localdate()
+    # What was brought forward is what grading everyone again gives.
+    assert sorted(dashboards.people_figures(period, today), key=str) == sorted(
+        dashboards._people_figures(period, today), key=str)
+
+
+def _grading_sql(client) -> str:
+    with CaptureQueriesContext(connection) as queries:
+        _by_territory(client)
+    grading = [q["sql"] for q in queries.captured_queries if "COUNT(*) FILTER" in q["sql"]]
+    assert len(grading) == 1
+    return grading[0]
+
+
+def test_figures_brought_forward_are_graded_anew_after_the_maximum_age(
+        client, sheets, hr, time_machine, monkeypatch):
+    emma, _ = sheets
+    clock = [1000.0]  # the process's monotonic clock, which time_machine leaves alone
+    monkeypatch.setattr(figures_cache.time, "monotonic", lambda: clock[0])
+    client.force_login(hr.user)
+    assert '"employee_id" IN (' not in _grading_sql(client)  # everyone, at 1000
+    time_machine.shift(datetime.timedelta(minutes=2))
+    for goal in emma.goals.all():
+        record(goal, 60, as_of=datetime.date(2027, 6, 30))
+    clock[0] += figures_cache.MAX_AGE_SECONDS - 10
+    assert '"employee_id" IN (' in _grading_sql(client)  # only Emma: brought forward
+    for goal in emma.goals.all():
+        record(goal, 70, as_of=datetime.date(2027, 7, 1))
+    clock[0] += 20  # the last full grading is now older than the maximum age
+    assert '"employee_id" IN (' not in _grading_sql(client)
+    assert _by_territory(client) == [("Midwest", 1, "90 %"), ("Northeast", 1, "70 %")]

@@ -739,12 +739,16 @@ def test_a_double_click_on_sign_signs_once(
 
 
 # Query counts do not grow with the data ---------------------------------------------------------
-# One bound per page, the same whatever the number of sheets or goals: session, user, roles,
-# the visibility policy, the unread-notification badge in the navigation, then a fixed number
-# of queries for the page itself.
-INBOX_QUERIES = 12  # 3 of them for the direct reports who have no sheet yet
-SHEET_LIST_QUERIES = 11  # 10, and the paginator's count
-SHEET_PAGE_QUERIES = 16  # 11, three for the change history, two for the content hash
+# One bound per page, the same whatever the number of sheets or goals: session, user, the
+# employee with their roles (HR, supervisor) in one query, the unread-notification badge in the
+# navigation, then a fixed number of queries for the page itself (the visibility policy's line
+# below a supervisor is a subquery of the page's own).
+INBOX_QUERIES = 7  # 2 of them for the direct reports who have no sheet yet
+SHEET_LIST_QUERIES = 7  # 6, and the paginator's count
+SHEET_PAGE_QUERIES = 14  # 9, three for the change history, two for the content hash
+# The competency list read once for every row and the library panel, the goals once for the
+# header and the rows, HR's return note from the events already read.
+GOAL_EDITOR_QUERIES = 14  # 13, and one a process reads once (the first request here)
 
 
 @pytest.mark.parametrize("sheet_count", [2, 10])
@@ -763,6 +767,20 @@ def test_inbox_and_sheet_list_queries_do_not_grow_with_the_sheets(
         listed = client.get(reverse("sheet_list"))
 
     assert len(sheet_links(inbox)) == len(sheet_links(listed)) == sheet_count
+
+
+@pytest.mark.parametrize("goal_count", [2, 20])
+def test_goal_editor_queries_do_not_grow_with_the_goals(
+    client, employee, period, supervisor, goal_count, django_assert_max_num_queries
+):
+    sheet = GoalSheetFactory(employee=employee, period=period)
+    GoalFactory.create_batch(goal_count, sheet=sheet)
+    login(client, supervisor)
+
+    with django_assert_max_num_queries(GOAL_EDITOR_QUERIES):
+        response = client.get(reverse("sheet_edit", args=[sheet.pk]))
+
+    assert len(elements(page(response), data_testid="goal-row")) == goal_count
 
 
 @pytest.mark.parametrize("goal_count", [2, 20])

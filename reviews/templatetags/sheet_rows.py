@@ -1,0 +1,18 @@
+"""A sheet's state badge without a template include: lists of sheets (the inbox, the sheet list,
+the team page, the workflow overview) show one a row. Row links use goalsapp's `id_url`.
+
+    {% load rows sheet_rows %}
+    <a href="{{ sheet.pk|id_url:'sheet_detail' }}">…</a> {{ sheet|state_badge }}
+"""
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.filter
+def state_badge(sheet) -> str:
+    """The sheet's state as a coloured badge."""
+    return format_html('<span class="badge state-{}">{}</span>', sheet.state,
+                       sheet.get_state_display())
