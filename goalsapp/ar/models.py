@@ -61,6 +61,10 @@ class LedgerLoad(models.Model):
     rows_created = models.PositiveIntegerField(default=0)
     rows_updated = models.PositiveIntegerField(default=0)
     rows_unchanged = models.PositiveIntegerField(default=0)
+    # An uploaded file waits here between upload, mapping, preview and apply, and stays as
+    # the record of what was loaded; the mapping is the one it was read with.
+    file = models.FileField(upload_to="ar-loads/%Y/%m/", blank=True)
+    column_mapping = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
