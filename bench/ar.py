@@ -32,6 +32,7 @@ from bench.database import bench_database_url, recreate_database  # noqa: E402
 BENCH_URL = bench_database_url("goalpost_bench_ar")
 os.environ["DATABASE_URL"] = BENCH_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("DEBUG", "False")  # no query log kept in memory
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))

@@ -55,6 +55,8 @@ class CsvFile:
         except UnicodeDecodeError as error:
             raise CsvProblem("The file is not text (it could not be read as UTF-8, UTF-16 or "
                              "Windows-1252).") from error
+        finally:
+            text.detach()  # a wrapper closes its file when it goes; the file is read again
         if "\x00" in first:
             raise CsvProblem("This is not a CSV file (it holds binary data).")
         self.delimiter = _delimiter(first)
@@ -97,3 +99,5 @@ class CsvFile:
         except UnicodeDecodeError as error:
             raise CsvProblem(f"The file is not {self.encoding} text after line "
                              f"{reader.line_num}.") from error
+        finally:
+            text.detach()
