@@ -38,17 +38,22 @@ def _text(max_length: int):
     return read
 
 
-def read_day(cell: str) -> date:
+def read_day(cell: str) -> str:
+    """A YYYY-MM-DD date, checked and kept as that text: ISO dates compare as text, and the
+    database reads them as dates (fromisoformat alone would let week dates through)."""
     try:
-        return date.fromisoformat(cell)
+        if len(cell) != 10 or cell[4] != "-" or cell[7] != "-":
+            raise ValueError
+        date.fromisoformat(cell)
     except ValueError:
         raise CellProblem(f"“{cell[:40]}” is not a date: write it as YYYY-MM-DD") from None
+    return cell
 
 
 def _amount(*, positive: bool):
-    """A money amount from what an export wrote (a thousands comma is accepted: 1,234.50);
-    negative amounts are refused (and zero too where `positive`)."""
-    def read(cell: str) -> Decimal:
+    """A money amount from what an export wrote (a thousands comma is accepted: 1,234.50),
+    as plain text for the database; negative amounts are refused (and zero where `positive`)."""
+    def read(cell: str) -> str:
         try:
             value = Decimal(cell.replace(",", "") if "," in cell else cell)
         except InvalidOperation:
@@ -61,7 +66,7 @@ def _amount(*, positive: bool):
             raise CellProblem("is too large")
         if value != value.quantize(CENT):
             raise CellProblem("has more than two decimals")
-        return value
+        return f"{value:f}"
     return read
 
 
@@ -169,7 +174,7 @@ def cross_field_problem(kind: str, values: dict) -> tuple[str, str] | None:
     if kind == Kind.INVOICES:
         if values["due_on"] < values["issued_on"]:
             return "due_on", "The due date is before the issue date."
-        if values["open_balance"] > values["amount"]:
+        if Decimal(values["open_balance"]) > Decimal(values["amount"]):
             return "open_balance", "The open balance is larger than the invoice's amount."
     elif kind == Kind.DISPUTES:
         if values["resolved_on"] is not None and values["resolved_on"] < values["opened_on"]:

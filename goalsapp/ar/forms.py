@@ -30,8 +30,6 @@ class UploadForm(forms.Form):
         if upload.size > limit:
             raise forms.ValidationError(f"The file is larger than {limit // (1024 * 1024)} MB: "
                                         "split it, or load it through the API.")
-        if upload.size == 0:
-            raise forms.ValidationError("The file is empty.")
         return upload
 
     def clean(self):

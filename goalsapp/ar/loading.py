@@ -17,6 +17,8 @@ from .signals import ledger_loaded
 MAX_ERRORS_KEPT = 1000  # messages kept for the preview and the API; all are counted
 STAGE = "ar_stage"
 INSERT_BATCH = 2000
+COPY_BATCH = 5000
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 CARDINALITY_VIOLATION = "21000"  # ON CONFLICT DO UPDATE met the same id twice
 
 
@@ -54,10 +56,6 @@ class LoadRefused(Exception):
         self.result = result
 
 
-class FileUnreadable(Exception):
-    """Raised by a record source when the file breaks part-way (its message says where)."""
-
-
 def ledger_preview(load: LedgerLoad, records: Iterable[tuple[int, list[str]]]) -> LoadResult:
     """What applying `records` (line, cells in COLUMNS order) would do; nothing is kept."""
     return _run(load, records, apply=False)
@@ -85,11 +83,13 @@ def _run(load, records, *, apply: bool) -> LoadResult:
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(hashtext('goalpost_ar_load'))")
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # For this transaction only: the joins of a million-row load hash in memory
+                # rather than in batches on disk, and are not worth compiling (JIT).
+                cursor.execute("SET LOCAL work_mem = '256MB'")
+                cursor.execute("SET LOCAL jit = off")
             _create_stage(cursor, kind)
-            try:
-                _stage(cursor, kind, _checked(kind, records, result))
-            except FileUnreadable as problem:
-                result.file_problem = str(problem)
+            _stage(cursor, kind, _checked(kind, records, result))
             # Applying on PostgreSQL, the upsert itself refuses an id twice (a row cannot be
             # changed twice in one statement): the duplicate check runs only then, to say
             # which lines, instead of costing every load a pass over the stage.
@@ -188,8 +188,14 @@ def _stage(cursor, kind: str, rows: Iterator[tuple]) -> None:
     names = ", ".join(["line", *(_q(column.name) for column in COLUMNS[kind])])
     if connection.vendor == "postgresql":
         with cursor.cursor.copy(f"COPY {STAGE} ({names}) FROM STDIN") as copy:
+            lines = []
             for row in rows:
-                copy.write_row(row)
+                lines.append("\t".join([str(row[0]), *map(_copy_text, row[1:])]))
+                if len(lines) == COPY_BATCH:
+                    copy.write("\n".join(lines) + "\n")
+                    lines = []
+            if lines:
+                copy.write("\n".join(lines) + "\n")
         cursor.execute(f"ANALYZE {STAGE}")  # a temporary table has no statistics of its own
         return
     marks = ", ".join(["%s"] * (len(COLUMNS[kind]) + 1))
@@ -201,6 +207,16 @@ def _stage(cursor, kind: str, rows: Iterator[tuple]) -> None:
             batch = []
     if batch:
         cursor.executemany(f"INSERT INTO {STAGE} ({names}) VALUES ({marks})", batch)
+
+
+def _copy_text(value: str | None) -> str:
+    """A value in COPY's text format: NULL as \\N, backslash and line breaks escaped.
+    Every value is text by now (checked dates and amounts are kept as text)."""
+    if value is None:
+        return "\\N"
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(COPY_ESCAPES)
+    return value
 
 
 # Checks across rows and tables -------------------------------------------------------------------

@@ -28,7 +28,11 @@ def file_load_start(*, actor, source_system: SourceSystem, kind: str, upload) ->
 
 
 def csv_of(load: LedgerLoad) -> CsvFile:
-    load.file.open("rb")
+    try:
+        load.file.open("rb")
+    except (OSError, ValueError) as error:  # gone from storage, or never stored
+        raise CsvProblem("The uploaded file is no longer in storage: upload it again.") \
+            from error
     return CsvFile(load.file.file)
 
 

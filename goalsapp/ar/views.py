@@ -94,7 +94,7 @@ def ar_load(request, load_id):
         result = services.file_load_preview(load)
         labels = {column.name: column.label for column in COLUMNS[load.kind]}
         return render(request, "ar/load.html", {
-            "load": load, "result": result,
+            "load": load, "result": result, "file_problem": result.file_problem,
             "errors": [(error.line, labels.get(error.field, ""), error.message)
                        for error in result.errors[:ERRORS_SHOWN]]})
     return render(request, "ar/load.html", {"load": load})
