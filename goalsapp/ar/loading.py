@@ -318,8 +318,13 @@ def _upsert_sql(kind: str) -> str:
     table = _q(MODELS[kind]._meta.db_table)
     names = ", ".join(_q(name) for name in [*targets, "load_id"])
     updates = ", ".join(f"{_q(name)} = excluded.{_q(name)}" for name in [*targets[1:], "load_id"])
-    # WHERE true: SQLite needs it to read ON CONFLICT as the upsert's, not the join's.
-    return (f"INSERT INTO {table} ({names}) SELECT r.*, %s FROM ({select}) r WHERE true "
+    # Rows the ledger holds as they are never reach the INSERT: ON CONFLICT DO UPDATE locks
+    # (and so writes) every row it meets, even one its WHERE then leaves alone, which made a
+    # re-load of a million unchanged rows write a million row locks. (The WHERE also lets
+    # SQLite read ON CONFLICT as the upsert's, not the join's.)
+    return (f"INSERT INTO {table} ({names}) SELECT r.*, %s FROM ({select}) r "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.number = r.number "
+            f"AND {_unchanged(kind, 't', 'r', targets)}) "
             f"ON CONFLICT (number) DO UPDATE SET {updates} "
             f"WHERE NOT ({_unchanged(kind, table, 'excluded', targets)})")
 
