@@ -12,6 +12,7 @@ from .columns import COLUMNS
 
 SAMPLE_BYTES = 64 * 1024
 MAX_HEADER_CELLS = 200
+MAX_HEADER_LENGTH = 100
 
 
 class CsvProblem(Exception):
@@ -69,6 +70,9 @@ class CsvFile:
             raise CsvProblem("The file is empty: it needs a header row and at least one row.")
         if len(self.header) > MAX_HEADER_CELLS:
             raise CsvProblem(f"The header has more than {MAX_HEADER_CELLS} columns.")
+        if any(len(cell) > MAX_HEADER_LENGTH for cell in self.header):
+            raise CsvProblem(f"A column name in the header is longer than {MAX_HEADER_LENGTH} "
+                             "characters: is the first line the header?")
         named = [cell for cell in self.header if cell]
         if len(set(named)) != len(named):
             twice = sorted({cell for cell in named if named.count(cell) > 1})

@@ -157,3 +157,36 @@ def test_a_load_that_does_not_exist_answers_404_and_a_lost_file_is_said(client, 
     lost = LedgerLoad.objects.create(kind="accounts", loaded_by=hr.user, file="gone.csv")
     response = client.get(reverse("ar_load_mapping", args=[lost.pk]))
     assert "no longer in storage" in by_testid(response, "ar-file-problem")
+
+
+MB = 1024 * 1024
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"A" * (10 * MB), "not valid CSV"),
+    (b"No," + b"B" * 500 + b"\nA1,x\n", "longer than 100 characters"),
+    (",".join(f"c{n}" for n in range(500)).encode(), "more than 200 columns"),
+    ("No,Name\nA1,Zoë\n".encode("utf-16"), None),
+    (b"\xff\xfe\x00\x00garbage\x81\x8d", "not text"),
+])
+def test_hostile_exports_are_explained_never_a_500(client, hr, content, message):
+    login(client, hr)
+    response = client.post(reverse("ar_upload"), {
+        "new_source_system": "X", "kind": "accounts",
+        "file": SimpleUploadedFile("x.csv", content)})
+    if message is None:  # UTF-16 with its mark is an export like any other
+        assert response.status_code == 302
+    else:
+        assert response.status_code == 200 and message in field_error(response, "id_file")
+        assert len(response.content) < 200_000
+
+
+def test_a_file_broken_after_its_header_is_said_in_the_preview(client, hr):
+    login(client, hr)
+    _upload(client, new_name="X", lines=("No,Name", "A1,Acme", 'A2,"Bolt', "A3,Cove"))
+    load = LedgerLoad.objects.get()
+    client.post(reverse("ar_load_mapping", args=[load.pk]), {"number": "No", "name": "Name"})
+    preview = client.get(reverse("ar_load", args=[load.pk]))
+    assert preview.status_code == 200
+    assert "not valid CSV" in by_testid(preview, "ar-file-problem")
+    assert "Apply this load" not in preview.content.decode()
