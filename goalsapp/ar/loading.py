@@ -4,13 +4,22 @@ COPY) and upserted with `INSERT … ON CONFLICT (number) DO UPDATE … WHERE cha
 of the same rows writes nothing and counts them unchanged. A preview runs the same steps and
 rolls back. CSV files and API batches both come here (`ledger_preview`, `ledger_apply`)."""
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from .columns import COLUMNS, MODELS, CellProblem, Column, cross_field_problem, empty_value
+from .columns import (
+    COLUMNS,
+    MODELS,
+    CellProblem,
+    Column,
+    cross_field_problem,
+    empty_value,
+    fast_pattern,
+)
 from .models import LedgerLoad
 from .signals import ledger_loaded
 
@@ -89,7 +98,8 @@ def _run(load, records, *, apply: bool) -> LoadResult:
                 cursor.execute("SET LOCAL work_mem = '256MB'")
                 cursor.execute("SET LOCAL jit = off")
             _create_stage(cursor, kind)
-            _stage(cursor, kind, _checked(kind, records, result))
+            _stage(cursor, kind, _checked(kind, records, result,
+                                          as_text=connection.vendor == "postgresql"))
             # Applying on PostgreSQL, the upsert itself refuses an id twice (a row cannot be
             # changed twice in one statement): the duplicate check runs only then, to say
             # which lines, instead of costing every load a pass over the stage.
@@ -124,15 +134,29 @@ def _run(load, records, *, apply: bool) -> LoadResult:
 
 # Checking cells ---------------------------------------------------------------------------------
 
-def _checked(kind: str, records, result: LoadResult) -> Iterator[tuple]:
-    """The valid rows as staging tuples (line, values…); every wrong cell becomes a RowError."""
+def _checked(kind: str, records, result: LoadResult, *, as_text: bool) -> Iterator:
+    """The valid rows, as staging tuples (line, values…) or, `as_text`, as lines of COPY's
+    text format; every wrong cell becomes a RowError.
+
+    A row is first tried whole against the kind's fast pattern (one regular expression over
+    its cells joined by tabs, in C): most rows of an export pass it and their cells are their
+    values. Any other row is read cell by cell, which says what is wrong. This halves the
+    Python time of a million-row load."""
     columns = COLUMNS[kind]
     names = [column.name for column in columns]
     readers = [(column, column.read, column.required, empty_value(kind, column))
                for column in columns]
     cross = kind in ("invoices", "disputes")
+    fast = re.compile("\t".join(fast_pattern(kind, column) for column in columns))
+    passes = [(at, column.read.passes) for at, column in enumerate(columns)
+              if hasattr(column.read, "passes")]
     for line, cells in records:
         result.total += 1
+        joined = "\t".join(cells)
+        if fast.fullmatch(joined) and all(check(cells[at]) for at, check in passes) and not (
+                cross and cross_field_problem(kind, dict(zip(names, cells, strict=True)))):
+            yield f"{line}\t{joined}" if as_text else (line, *cells)
+            continue
         values, wrong = [], False
         for (column, read, required, empty), cell in zip(readers, cells, strict=True):
             if not cell:
@@ -154,8 +178,10 @@ def _checked(kind: str, records, result: LoadResult) -> Iterator[tuple]:
                 wrong = True
         if wrong:
             result.rows_with_errors += 1
-            continue
-        yield (line, *values)
+        elif as_text:
+            yield "\t".join([str(line), *map(_copy_text, values)])
+        else:
+            yield (line, *values)
 
 
 def _lower(column: Column) -> str:
@@ -184,13 +210,13 @@ def _create_stage(cursor, kind: str) -> None:
     cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({', '.join(parts)})")
 
 
-def _stage(cursor, kind: str, rows: Iterator[tuple]) -> None:
+def _stage(cursor, kind: str, rows: Iterator) -> None:
     names = ", ".join(["line", *(_q(column.name) for column in COLUMNS[kind])])
     if connection.vendor == "postgresql":
         with cursor.cursor.copy(f"COPY {STAGE} ({names}) FROM STDIN") as copy:
             lines = []
-            for row in rows:
-                lines.append("\t".join([str(row[0]), *map(_copy_text, row[1:])]))
+            for line in rows:
+                lines.append(line)
                 if len(lines) == COPY_BATCH:
                     copy.write("\n".join(lines) + "\n")
                     lines = []
