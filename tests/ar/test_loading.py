@@ -207,3 +207,11 @@ def test_the_copy_path_and_its_duplicate_check_on_postgresql(postgresql_only, bo
     assert not CustomerAccount.objects.filter(number="A8").exists()
     result = loading.ledger_apply(load, records("accounts", {"number": "A8", "name": "One"}))
     assert result.created == 1 and LedgerLoad.objects.get(pk=load.pk).rows_created == 1
+
+
+def test_text_that_copy_would_misread_is_stored_as_written(postgresql_only, books):
+    """Tabs, line breaks and backslashes take the slow path and are escaped for COPY."""
+    name = "Tab\there, back\\slash,\nnew line"
+    loading.ledger_apply(new_load("accounts", books),
+                         records("accounts", {"number": "A\\9", "name": name}))
+    assert CustomerAccount.objects.get(number="A\\9").name == name
