@@ -329,6 +329,8 @@ STORAGES = {
 # browser; larger ones run as a background job. Uploads to the verification page are capped.
 ARCHIVE_EXPORT_STREAM_LIMIT = envint("ARCHIVE_EXPORT_STREAM_LIMIT", "50")
 ARCHIVE_VERIFY_MAX_BYTES = envint("ARCHIVE_VERIFY_MAX_BYTES", str(20 * 1024 * 1024))
+# The largest AR export the "AR data" page accepts (docs/ar.md); larger loads use the API.
+AR_UPLOAD_MAX_BYTES = envint("AR_UPLOAD_MAX_BYTES", str(100 * 1024 * 1024))
 # A "rendering" claim older than this is a worker that died mid-render: another run may take it.
 # Longer than any real render (seconds), shorter than the broker's redelivery below.
 ARCHIVE_STALE_CLAIM_SECONDS = envint("ARCHIVE_STALE_CLAIM_SECONDS", "600")

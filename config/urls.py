@@ -39,6 +39,7 @@ urlpatterns = [
     path("favicon.ico", FaviconView.as_view()),
     path("", include("goalsapp.urls")),
     path("", include("goalsapp.people_sync.urls")),
+    path("", include("goalsapp.ar.urls")),
     path("", include("reviews.urls")),
     path("", include("reviews.archive.urls")),
     path("", include("reviews.notifications.urls")),

@@ -289,6 +289,12 @@ def may_manage_periods(user) -> bool:
     return sees_everything(user)
 
 
+def may_load_ar_data(user) -> bool:
+    """Loading the AR ledger (files and API batches) and seeing its loads is HR's and the
+    administrators' work: a load sets every collector's KPI actuals at once."""
+    return sees_everything(user)
+
+
 def may_change_reminder_settings(user) -> bool:
     """The numbers reminders and escalations go by are set by HR and administrators."""
     return sees_everything(user)
@@ -360,6 +366,10 @@ class Can:
     @cached_property
     def manage_people(self) -> bool:
         return may_manage_people(self.user)
+
+    @cached_property
+    def load_ar_data(self) -> bool:
+        return may_load_ar_data(self.user)
 
     @cached_property
     def change_reminder_settings(self) -> bool:

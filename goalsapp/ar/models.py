@@ -61,6 +61,10 @@ class LedgerLoad(models.Model):
     rows_created = models.PositiveIntegerField(default=0)
     rows_updated = models.PositiveIntegerField(default=0)
     rows_unchanged = models.PositiveIntegerField(default=0)
+    # An uploaded file waits here between upload, mapping, preview and apply, and stays as
+    # the record of what was loaded; the mapping is the one it was read with.
+    file = models.FileField(upload_to="ar-loads/%Y/%m/", blank=True)
+    column_mapping = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -71,8 +75,19 @@ class LedgerLoad(models.Model):
 
 
 class LedgerRow(models.Model):
-    number = models.CharField("Id in the source system", max_length=60, unique=True)
-    load = models.ForeignKey(LedgerLoad, on_delete=models.PROTECT, related_name="+")
+    # Unique by a constraint, not `unique=True`: the same index, without the second
+    # (LIKE-pattern) index PostgreSQL gets for a unique CharField, which no query uses and
+    # every loaded row would pay for. Each table's Meta adds `number_unique(...)`.
+    number = models.CharField("Id in the source system", max_length=60)
+    # No index on `load`: a load's rows are never looked up by it, and at two million
+    # payments a load, every index is paid for on every row. No database constraint either
+    # (db_constraint=False, here and on the references between ledger tables): PostgreSQL
+    # checks a foreign key row by row at commit, which was a third of a million-row load.
+    # The loader checks every reference itself, in SQL, in the same transaction and under
+    # its lock (goalsapp/ar/loading.py); PROTECT still keeps Django from deleting a row
+    # that another names.
+    load = models.ForeignKey(LedgerLoad, on_delete=models.PROTECT, related_name="+",
+                             db_index=False, db_constraint=False)
 
     class Meta:
         abstract = True
@@ -81,20 +96,28 @@ class LedgerRow(models.Model):
         return self.number
 
 
+def number_unique(table: str) -> models.UniqueConstraint:
+    """The source system's id, once per table: what a re-load finds its rows by (ON CONFLICT)."""
+    return models.UniqueConstraint(fields=["number"], name=f"ar_{table}_number_unique")
+
+
 class CustomerAccount(LedgerRow):
     name = models.CharField(max_length=200)
     collector = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="ar_accounts")
+                                  related_name="ar_accounts",
+                                  db_index=False)  # ar_account_collector serves it
     territory = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["number"]
         indexes = [models.Index(fields=["collector"], name="ar_account_collector")]
+        constraints = [number_unique("account")]
 
 
 class Invoice(LedgerRow):
     account = models.ForeignKey(CustomerAccount, on_delete=models.PROTECT,
-                                related_name="invoices")
+                                related_name="invoices", db_index=False,
+                                db_constraint=False)  # ar_invoice_account
     issued_on = models.DateField()
     due_on = models.DateField()
     amount = models.DecimalField(**MONEY)
@@ -104,6 +127,7 @@ class Invoice(LedgerRow):
         ordering = ["issued_on", "number"]
         indexes = [models.Index(fields=["account", "issued_on"], name="ar_invoice_account")]
         constraints = [
+            number_unique("invoice"),
             models.CheckConstraint(condition=Q(open_balance__gte=0),
                                    name="ar_invoice_open_balance_not_negative"),
             models.CheckConstraint(condition=Q(due_on__gte=models.F("issued_on")),
@@ -112,14 +136,17 @@ class Invoice(LedgerRow):
 
 
 class Payment(LedgerRow):
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments",
+                                db_index=False,  # ar_payment_invoice serves it
+                                db_constraint=False)
     paid_on = models.DateField()
     amount = models.DecimalField(**MONEY)
 
     class Meta:
         ordering = ["paid_on", "number"]
         indexes = [models.Index(fields=["invoice", "paid_on"], name="ar_payment_invoice")]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0),
+        constraints = [number_unique("payment"),
+                       models.CheckConstraint(condition=Q(amount__gt=0),
                                               name="ar_payment_positive")]
 
 
@@ -130,7 +157,8 @@ class PromiseToPay(LedgerRow):
         BROKEN = "broken", "Broken"
 
     account = models.ForeignKey(CustomerAccount, on_delete=models.PROTECT,
-                                related_name="promises")
+                                related_name="promises", db_index=False,
+                                db_constraint=False)  # ar_promise_account
     made_on = models.DateField(null=True, blank=True)
     promised_on = models.DateField("Promised date")
     amount = models.DecimalField(**MONEY)
@@ -140,21 +168,27 @@ class PromiseToPay(LedgerRow):
         ordering = ["promised_on", "number"]
         verbose_name_plural = "promises to pay"
         indexes = [models.Index(fields=["account", "promised_on"], name="ar_promise_account")]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0),
+        constraints = [number_unique("promise"),
+                       models.CheckConstraint(condition=Q(amount__gt=0),
                                               name="ar_promise_positive")]
 
 
 class Dispute(LedgerRow):
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="disputes")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="disputes",
+                                db_index=False,  # ar_dispute_invoice serves it
+                                db_constraint=False)
     opened_on = models.DateField()
     resolved_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["opened_on", "number"]
         indexes = [models.Index(fields=["invoice"], name="ar_dispute_invoice")]
-        constraints = [models.CheckConstraint(
-            condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=models.F("opened_on")),
-            name="ar_dispute_resolved_after_opened")]
+        constraints = [
+            number_unique("dispute"),
+            models.CheckConstraint(
+                condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=models.F("opened_on")),
+                name="ar_dispute_resolved_after_opened"),
+        ]
 
 
 class ContactAttempt(LedgerRow):
@@ -166,9 +200,9 @@ class ContactAttempt(LedgerRow):
         VISIT = "visit", "Visit"
 
     account = models.ForeignKey(CustomerAccount, on_delete=models.PROTECT,
-                                related_name="contact_attempts")
-    collector = models.ForeignKey(Employee, on_delete=models.PROTECT,
-                                  related_name="ar_contact_attempts")
+                                related_name="contact_attempts", db_constraint=False)
+    collector = models.ForeignKey(Employee, on_delete=models.PROTECT, db_index=False,
+                                  related_name="ar_contact_attempts")  # ar_contact_collector
     contacted_on = models.DateField()
     channel = models.CharField(max_length=10, choices=ContactChannel.choices)
     outcome = models.CharField(max_length=200, blank=True)
@@ -176,3 +210,4 @@ class ContactAttempt(LedgerRow):
     class Meta:
         ordering = ["contacted_on", "number"]
         indexes = [models.Index(fields=["collector", "contacted_on"], name="ar_contact_collector")]
+        constraints = [number_unique("contact")]

@@ -11,6 +11,7 @@ class ApiToken(models.Model):
         READ = "read", "Read"
         WRITE_ACTUALS = "write_actuals", "Write actuals"
         WRITE_PEOPLE = "write_people", "Write people and periods"
+        WRITE_AR = "write_ar", "Load AR data (the accounts-receivable ledger)"
 
     name = models.CharField(max_length=100, help_text="The integration, e.g. “HRIS nightly”.")
     # The token acts as this user: every read and write asks the access policy about them.

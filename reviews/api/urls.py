@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import ar, views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("employees", views.EmployeeViewSet, basename="api-employee")
@@ -17,5 +17,6 @@ urlpatterns = [
     path("api/progress/actuals/", views.ActualsView.as_view(), name="api-actuals"),
     path("api/dashboards/department/", views.DashboardView.as_view(),
          name="api-dashboard-department"),
+    *(path(f"api/ar/{kind}/", view, name=f"api-ar-{kind}") for kind, view in ar.VIEWS.items()),
     path("api/", include(router.urls)),
 ]

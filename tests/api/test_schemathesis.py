@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
 from goalsapp import access
+from goalsapp.ar.models import LedgerLoad
 from goalsapp.models import Employee, ProgressEntry, ReviewPeriod
 from reviews.api.models import ApiToken
 from reviews.api.tokens import token_create
@@ -30,11 +31,13 @@ CHECKS = [checks.not_a_server_error, checks.status_code_conformance,
 # Which scope each operation needs: every read needs "read", each write the scope its view names.
 WRITE_SCOPE = {"/api/employees/": "write_people", "/api/employees/{id}/": "write_people",
                "/api/periods/": "write_people", "/api/periods/{id}/": "write_people",
-               "/api/progress/actuals/": "write_actuals"}
+               "/api/progress/actuals/": "write_actuals",
+               **{f"/api/ar/{kind}/": "write_ar" for kind in LedgerLoad.Kind.values}}
 # Each scope is tried as the user such a token is issued for: a read token of a supervisor (so
 # what lies outside their line must stay unseen), an AR system's actuals token of a supervisor,
-# and an HRIS token of HR for people and periods.
-TOKENS = {"read": "supervisor", "write_actuals": "supervisor", "write_people": "hr"}
+# an HRIS token of HR for people and periods, and an AR system's ledger token of HR.
+TOKENS = {"read": "supervisor", "write_actuals": "supervisor", "write_people": "hr",
+          "write_ar": "hr"}
 
 
 def _schema() -> dict:
@@ -50,7 +53,8 @@ def test_every_operation_is_covered():
     assert {path for path, _m in OPERATIONS} >= {
         "/api/employees/", "/api/employees/{id}/", "/api/periods/", "/api/periods/{id}/",
         "/api/sheets/", "/api/sheets/{id}/", "/api/sheets/{id}/pdf/",
-        "/api/sheets/{id}/progress/", "/api/progress/actuals/", "/api/dashboards/department/"}
+        "/api/sheets/{id}/progress/", "/api/progress/actuals/", "/api/dashboards/department/",
+        "/api/ar/invoices/", "/api/ar/payments/"}
     assert {method for _p, method in OPERATIONS} == {"GET", "POST", "PATCH"}
 
 
@@ -78,7 +82,8 @@ def world(settings, supervisor, employee, other_employee, hr):
 
 def _counts():
     return (Employee.objects.count(), ReviewPeriod.objects.count(),
-            ProgressEntry.objects.count(), list(Employee.objects.order_by("pk").values()),
+            ProgressEntry.objects.count(), LedgerLoad.objects.count(),
+            list(Employee.objects.order_by("pk").values()),
             list(ReviewPeriod.objects.order_by("pk").values()))
 
 

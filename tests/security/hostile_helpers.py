@@ -14,6 +14,8 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from goalsapp import services as goal_services
+from goalsapp.ar.models import LedgerLoad, SourceSystem
+from goalsapp.ar.services import file_load_map, file_load_start
 from goalsapp.models import (
     Competency,
     Employee,
@@ -48,7 +50,7 @@ STATS = Counter()  # requests sent and endpoints tried, printed by tests/securit
 # Models whose rows a refused request must leave exactly as they were.
 SNAPSHOT_MODELS = (GoalSheet, Goal, GoalAnswer, SmartCheck, Signature, ReviewEvent, GoalSet,
                    GoalSetItem, ProgressEntry, Employee, ReviewPeriod, Notification,
-                   NotificationPreference, SheetArchive, ExportJob)
+                   NotificationPreference, SheetArchive, ExportJob, LedgerLoad, SourceSystem)
 
 MARKER = "gpxss"
 SCRIPT = f"<script>alert('{MARKER}')</script>"
@@ -124,6 +126,13 @@ def build_world(people: dict, capture) -> dict:
                            measure_kind="count", target=Decimal("20"), unit="disputes",
                            direction="higher", due_rule="period_end")])
     ExportJob.objects.create(created_by=people["admin"], description="Fuzz export")
+    # AR data: a file waiting for its column match and one mapped, waiting to be applied.
+    system = SourceSystem.objects.create(name="Fuzz AR")
+    for mapped in (False, True):
+        load = file_load_start(actor=hr_user, source_system=system, kind="accounts",
+                               upload=SimpleUploadedFile("fuzz.csv", b"No,Name\nA1,Acme\n"))
+        if mapped:
+            file_load_map(load, {"number": "No", "name": "Name"}, header=["No", "Name"])
     return {"sheets": sheets, "theirs": theirs, "goal_set": goal_set}
 
 
@@ -173,6 +182,9 @@ def _argument_sets(route: str, world: dict) -> list[dict]:
         return [{"employee_id": pk} for pk in Employee.objects.values_list("pk", flat=True)]
     if names == ["token"]:
         return [{"token": uuid.UUID(int=7)}]
+    if names == ["load_id"]:
+        return [{"load_id": pk} for pk in LedgerLoad.objects.order_by("pk")
+                .values_list("pk", flat=True)]
     return [dict.fromkeys(names, "x")]
 
 
