@@ -88,6 +88,7 @@ def _amount(*, positive: bool):
         return f"{value:f}"
     digits = MONEY["max_digits"] - MONEY["decimal_places"]
     read.pattern = rf"\d{{1,{digits}}}(?:\.\d{{1,2}})?"
+    read.money = True
     if positive:
         read.passes = lambda cell: float(cell) > 0  # only zero is refused: exact in a float
     return read
