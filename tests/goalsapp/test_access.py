@@ -27,6 +27,7 @@ GATED = {
     "department_dashboard": "department_dashboard",
     "workflow_overview": "department_dashboard",
     "progress_import": "department_dashboard",
+    "ar_loads": "inbox",
 }
 OPENS = {  # what each persona may open, as docs/architecture.md's visibility table says
     "employee": set(),
@@ -37,9 +38,9 @@ OPENS = {  # what each persona may open, as docs/architecture.md's visibility ta
     "other_supervisor": {"team", "goal_set_list", "team_dashboard", "department_dashboard",
                          "progress_import"},
     "hr": {"hr_queue", "goal_set_list", "archive_verify", "department_dashboard",
-           "workflow_overview", "progress_import"},
+           "workflow_overview", "progress_import", "ar_loads"},
     "admin": {"archive_verify", "archive_export", "admin:index", "department_dashboard",
-              "workflow_overview", "progress_import"},
+              "workflow_overview", "progress_import", "ar_loads"},
 }
 
 
