@@ -47,6 +47,7 @@ class LoadResult:
     rows_with_errors: int = 0
     errors: list[RowError] = field(default_factory=list)
     file_problem: str = ""  # the file could not be read to its end
+    row_word: str = "line"  # what `RowError.line` counts: a file's lines, a batch's rows
 
     @property
     def ok(self) -> bool:
@@ -70,18 +71,19 @@ def ledger_preview(load: LedgerLoad, records: Iterable[tuple[int, list[str]]]) -
     return _run(load, records, apply=False)
 
 
-def ledger_apply(load: LedgerLoad, records: Iterable[tuple[int, list[str]]]) -> LoadResult:
+def ledger_apply(load: LedgerLoad, records: Iterable[tuple[int, list[str]]], *,
+                 row_word: str = "line") -> LoadResult:
     """Writes `records` into the ledger in one transaction, or nothing (LoadRefused) if any
     row is wrong. Records the counts on `load` and sends `ledger_loaded` after commit."""
-    result = _run(load, records, apply=True)
+    result = _run(load, records, apply=True, row_word=row_word)
     if not result.ok:
         raise LoadRefused(result, result.file_problem)
     return result
 
 
-def _run(load, records, *, apply: bool) -> LoadResult:
+def _run(load, records, *, apply: bool, row_word: str = "line") -> LoadResult:
     kind = load.kind
-    result = LoadResult()
+    result = LoadResult(row_word=row_word)
     with transaction.atomic():
         if apply:
             locked = LedgerLoad.objects.select_for_update().get(pk=load.pk)
@@ -272,8 +274,8 @@ def _check_duplicates(cursor, kind: str, result: LoadResult) -> None:
     label = COLUMNS[kind][0].label.lower()
     twins = cursor.fetchall()
     for line, number, first in twins:
-        result.keep(RowError(line, "number", f"Line {first} has the same {label} "
-                                             f"“{number}”: each id once per file."))
+        result.keep(RowError(line, "number", f"{result.row_word.capitalize()} {first} has the "
+                                             f"same {label} “{number}”: each id once."))
     if twins:  # a clean file (the usual case) skips the second pass
         cursor.execute(
             f"DELETE FROM {STAGE} WHERE EXISTS (SELECT 1 FROM {STAGE} e WHERE "

@@ -94,7 +94,7 @@ def api_batch_load(*, actor, kind: str, batch_id: str, rows: list[dict]) -> Ledg
     with transaction.atomic():
         load = LedgerLoad.objects.create(kind=kind, channel=LedgerLoad.Channel.API,
                                          batch_id=batch_id, loaded_by=actor)
-        ledger_apply(load, records)
+        ledger_apply(load, records, row_word="row")
     return load
 
 

@@ -87,3 +87,13 @@ def test_every_kind_has_its_endpoint_in_the_schema(hr, client):
     assert {f"/api/ar/{kind}/" for kind in LedgerLoad.Kind.values} <= set(schema["paths"])
     rows = schema["components"]["schemas"]["ArInvoicesRowRequest"]["properties"]
     assert set(rows) == {"number", "account", "issued_on", "due_on", "amount", "open_balance"}
+
+
+def test_an_id_twice_in_a_batch_names_both_rows(hr):
+    client, _token = token_client(hr.user, ["write_ar"])
+    response = client.post(URL, {"rows": [{"number": "A1", "name": "Acme"},
+                                          {"number": "A1", "name": "Acme again"}]}, format="json")
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "rows/1/number",
+         "detail": "Row 0 has the same account number “A1”: each id once."}]

@@ -92,7 +92,7 @@ def test_every_wrong_cell_is_named_by_line_and_field(books, employee):
         (5, "due_on"): "The due date is before the issue date.",
         (6, "open_balance"): "The open balance is larger than the invoice's amount.",
         (7, "amount"): "The amount has more than two decimals.",
-        (9, "number"): "Line 8 has the same invoice number “I15”: each id once per file.",
+        (9, "number"): "Line 8 has the same invoice number “I15”: each id once.",
     }
     assert (result.rows_with_errors, result.created, result.total) == (7, 1, 8)
 
@@ -203,7 +203,7 @@ def test_the_copy_path_and_its_duplicate_check_on_postgresql(postgresql_only, bo
         loading.ledger_apply(load, records("accounts", {"number": "A8", "name": "One"},
                                            {"number": "A8", "name": "Two"}))
     assert _errors(refused.value.result) == {
-        (3, "number"): "Line 2 has the same account number “A8”: each id once per file."}
+        (3, "number"): "Line 2 has the same account number “A8”: each id once."}
     assert not CustomerAccount.objects.filter(number="A8").exists()
     result = loading.ledger_apply(load, records("accounts", {"number": "A8", "name": "One"}))
     assert result.created == 1 and LedgerLoad.objects.get(pk=load.pk).rows_created == 1
