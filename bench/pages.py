@@ -275,7 +275,10 @@ def report(args, wrk, port, master, sessions, pages) -> None:
     for page, _, _ in pages:
         pairs = results[page]
         runs = [figures for _, figures in pairs]
-        ratio = statistics.median(run["rps"] / ceiling["rps"] for ceiling, run in pairs)
+        # A ceiling run that completed nothing (a machine overloaded for the whole run) gives
+        # no ratio; the other rounds still do.
+        ratios = [run["rps"] / ceiling["rps"] for ceiling, run in pairs if ceiling["rps"]]
+        ratio = statistics.median(ratios) if ratios else float("nan")
 
         def median(key, runs=runs):
             return statistics.median(run[key] for run in runs)
