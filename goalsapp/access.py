@@ -215,6 +215,12 @@ def may_see_department(user) -> bool:
     return sees_everything(user) or is_supervisor(user)
 
 
+def may_see_collector_kpis(user) -> bool:
+    """The collector KPI dashboard: as the department's, HR and staff for every collector,
+    supervisors for the collectors in their line (`dashboard_scope`)."""
+    return may_see_department(user)
+
+
 def may_see_workflow_overview(user) -> bool:
     return sees_everything(user)
 
@@ -338,6 +344,10 @@ class Can:
     @cached_property
     def see_department(self) -> bool:
         return may_see_department(self.user)
+
+    @cached_property
+    def see_collector_kpis(self) -> bool:
+        return may_see_collector_kpis(self.user)
 
     @cached_property
     def see_workflow_overview(self) -> bool:

@@ -177,9 +177,10 @@ class GoalTemplateAdmin(admin.ModelAdmin):
     """Admins add, edit and retire entries; an entry in use cannot be deleted (PROTECT), it is
     retired instead."""
 
-    list_display = ("text", "competency", "measure_kind", "unit", "source", "source_ref",
+    list_display = ("text", "competency", "measure_kind", "unit", "kpi", "source", "source_ref",
                     "is_guidance", "is_active")
-    list_filter = ("is_active", "is_guidance", "competency", "titles", "source", "measure_kind")
+    list_filter = ("is_active", "is_guidance", "competency", "titles", "source", "measure_kind",
+                   "kpi")
     list_select_related = ("competency",)
     search_fields = ("text", "source_ref")
     filter_horizontal = ("titles",)
@@ -199,7 +200,8 @@ class GoalSetItemInline(admin.StackedInline):
     extra = 0
     autocomplete_fields = ("template",)
     fields = (("competency", "template"), "text", ("measure_kind", "target", "unit"),
-              ("direction", "baseline", "weight"), ("due_rule", "due_days"), "position")
+              ("direction", "baseline", "weight"), ("due_rule", "due_days"), ("kpi", "kpi_scope"),
+              "position")
 
 
 @admin.register(GoalSet)

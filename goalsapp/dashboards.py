@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import F, FilteredRelation, Func, IntegerField, Q, QuerySet, Value
@@ -20,6 +21,7 @@ from django.db.models import F, FilteredRelation, Func, IntegerField, Q, QuerySe
 from . import attainment as rules
 from . import figures_cache
 from .attainment import Status
+from .kpis import BY_CODE, SCOPE_CHOICES
 from .models import Employee, Goal, GoalSheet, ProgressEntry, ReviewPeriod
 
 GROUPINGS = {
@@ -330,6 +332,30 @@ def _group_choices(employee_ids: set[int] | None) -> dict[str, list[tuple[str, s
 
 # One person ----------------------------------------------------------------------------------
 
+class EntryRow(NamedTuple):
+    """One recorded actual as the progress page and the drill-down list it: the value, where
+    it came from, and beside a typed value what the AR ledger gives for that day."""
+
+    entry: ProgressEntry
+    shown: str
+    source: str
+    ledger: str
+
+
+def entry_source(entry: ProgressEntry) -> str:
+    """Where a number came from, in words: the page and who typed it, the CSV file, the API, or
+    the ledger load it was computed after."""
+    who = entry.entered_by.get_full_name() or entry.entered_by.get_username()
+    if entry.source == ProgressEntry.Source.LEDGER:
+        return f"Computed from the AR ledger after {entry.ledger_ref}"
+    if entry.source == ProgressEntry.Source.CSV:
+        name = entry.source_import.file_name if entry.source_import else "a file since removed"
+        return f"Imported from the CSV file “{name}” by {who}"
+    if entry.source == ProgressEntry.Source.API:
+        return f"Pushed through the API as {who}"
+    return f"Entered on the progress page by {who}"
+
+
 @dataclass
 class GoalLine:
     goal: Goal
@@ -350,8 +376,30 @@ class GoalLine:
         return self.shown(self.progress.actual)
 
     @property
-    def entry_rows(self) -> list[tuple[ProgressEntry, str]]:
-        return [(entry, self.shown(entry.actual)) for entry in self.entries]
+    def entry_rows(self) -> list[EntryRow]:
+        return [EntryRow(entry, self.shown(entry.actual), entry_source(entry), self._beside(entry))
+                for entry in self.entries]
+
+    def _beside(self, entry: ProgressEntry) -> str:
+        if entry.ledger_actual is None or entry.source == ProgressEntry.Source.LEDGER:
+            return ""
+        return (f"The AR ledger gives {self.shown(entry.ledger_actual)} for this day "
+                f"({entry.ledger_ref}); the value typed stands.")
+
+    @property
+    def kpi(self) -> str:
+        """The KPI a bound goal is measured by and on whose accounts, in words; blank else."""
+        kpi = BY_CODE.get(self.goal.kpi)
+        return f"{kpi.name}, {dict(SCOPE_CHOICES)[self.goal.kpi_scope].lower()}" if kpi else ""
+
+    @property
+    def ledger_figure(self) -> str:
+        """The newest figure the ledger gave this bound goal, with its day, for dashboards."""
+        latest = next((entry for entry in reversed(self.entries)
+                       if entry.ledger_actual is not None), None)
+        if latest is None:
+            return ""
+        return f"{self.shown(latest.ledger_actual)} as of {latest.as_of:%Y-%m-%d}"
 
 
 @dataclass
@@ -380,7 +428,8 @@ def person_board(employee: Employee, period: ReviewPeriod, today: date) -> Perso
         return PersonBoard(employee, period, None, [])
     goals = list(sheet.goals.order_by("position", "id"))
     entries = defaultdict(list)
-    for entry in ProgressEntry.objects.filter(goal__sheet=sheet).order_by("as_of"):
+    for entry in (ProgressEntry.objects.filter(goal__sheet=sheet)
+                  .select_related("entered_by", "source_import").order_by("as_of")):
         entries[entry.goal_id].append(entry)
     lines = []
     for goal in goals:

@@ -7,7 +7,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from .forms import NUMBER_MESSAGE, NumberInput
 from .models import GOAL_TEXT_MAX, Competency, GoalSet, GoalSetItem, GoalTemplate
-from .rules import MISSING, negative_value_error, weights_error
+from .rules import MISSING, kpi_binding_errors, negative_value_error, weights_error
 
 
 class GoalSetForm(forms.ModelForm):
@@ -27,7 +27,7 @@ class GoalSetItemForm(forms.ModelForm):
     class Meta:
         model = GoalSetItem
         fields = ("template", "competency", "text", "measure_kind", "target", "unit",
-                  "direction", "baseline", "weight", "due_rule", "due_days")
+                  "direction", "baseline", "weight", "due_rule", "due_days", "kpi", "kpi_scope")
         labels = {"text": "Goal", "measure_kind": "Measure", "due_rule": "Due",
                   "due_days": "Days after start"}
         widgets = {"text": forms.Textarea(attrs={"rows": 2}), "target": DECIMAL,
@@ -54,6 +54,11 @@ class GoalSetItemForm(forms.ModelForm):
         self.fields["template"].queryset = GoalTemplate.objects.filter(
             Q(is_active=True, is_guidance=False) | Q(pk=self.instance.template_id))
 
+    def has_changed(self):
+        # The scope's preselected "this collector" alone is no goal typed in: an untouched
+        # empty row stays empty (and "Add at least one goal" is said).
+        return any(name != "kpi_scope" for name in self.changed_data)
+
     def clean(self):
         cleaned = super().clean()
         if (cleaned.get("due_rule") == GoalSetItem.DueRule.AFTER_START
@@ -62,6 +67,13 @@ class GoalSetItemForm(forms.ModelForm):
         for name in ("target", "baseline"):
             message = negative_value_error(cleaned.get("measure_kind"), cleaned.get(name))
             if message and name not in self.errors:
+                self.add_error(name, message)
+        errors = kpi_binding_errors(kpi=cleaned.get("kpi", ""),
+                                    kpi_scope=cleaned.get("kpi_scope", ""),
+                                    measure_kind=cleaned.get("measure_kind"),
+                                    direction=cleaned.get("direction"))
+        for name, message in errors.items():
+            if name not in self.errors:
                 self.add_error(name, message)
         return cleaned
 

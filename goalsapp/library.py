@@ -101,6 +101,25 @@ def _entry(text: str, competency: str, source: str, source_ref: str) -> Entry:
                  source=source, source_ref=source_ref, advice=GUIDANCE.get(text, ""))
 
 
+# Seed 004's KPIs that the AR ledger measures as they are worded, bound by default (migration
+# goalsapp/0014): "timely payments" is the share of receivables not past due, "days outstanding
+# for overdue accounts" the average days delinquent. The others (ratings, plans, audits) are not
+# in the ledger, or name a change rather than a level, and stay typed.
+SEED_KPI_BINDINGS = {("004", "KRA 1, KPI 1"): "percent_current", ("004", "KRA 1, KPI 3"): "add"}
+
+
+def bind_seed_kpis(template_model) -> None:
+    """Binds the seed entries above to their KPI, each measured on the collector's accounts,
+    with the KPI's own measure; an entry an admin has bound otherwise is left alone."""
+    from .kpis import BY_CODE, SCOPE_COLLECTOR
+
+    for (source, source_ref), code in SEED_KPI_BINDINGS.items():
+        kpi = BY_CODE[code]
+        template_model.objects.filter(source=source, source_ref=source_ref, kpi="").update(
+            kpi=code, kpi_scope=SCOPE_COLLECTOR, measure_kind=kpi.kind, unit=kpi.unit,
+            direction=kpi.direction)
+
+
 def library_entries() -> list[Entry]:
     entries = [_entry(text, competency_for(text), "000",
                       f"line {_line_of(seeds.FORM_SEED, text)}")

@@ -434,6 +434,12 @@ class GoalTemplate(KpiBinding):
         if self.is_guidance and not self.advice.strip():
             raise ValidationError({"advice": "Guidance needs its advice: say what a measurable "
                                              "version of it would need."})
+        from .rules import kpi_binding_errors  # rules reads these models
+
+        if errors := kpi_binding_errors(kpi=self.kpi, kpi_scope=self.kpi_scope,
+                                        measure_kind=self.measure_kind,
+                                        direction=self.direction):
+            raise ValidationError(errors)
 
 
 class GoalSet(models.Model):
@@ -519,6 +525,7 @@ class ProgressEntry(models.Model):
         FORM = "form", "Entered on the progress page"
         CSV = "csv", "Imported from a CSV file"
         API = "api", "Pushed through the API"
+        LEDGER = "ar", "Computed from the AR ledger"
 
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="progress_entries")
     as_of = models.DateField("As of")
@@ -529,6 +536,12 @@ class ProgressEntry(models.Model):
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.FORM)
     source_import = models.ForeignKey(ProgressImport, null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="entries")
+    # What the AR ledger gave for a KPI-bound goal on this date and which load it came from,
+    # in words ("Payments: march.csv, load 12"): goalsapp cannot point at the ar app's loads,
+    # and the words outlive the load. For an entry computed from the ledger it is its actual;
+    # beside a typed value it is the figure the ledger would have written (docs/tracking.md).
+    ledger_actual = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    ledger_ref = models.CharField("Ledger load", max_length=300, blank=True)
     # goalsapp.attainment's share of the target this actual reaches, stored when it is recorded
     # (a signed goal's target and baseline never change) so dashboards sum it, not recompute it.
     attained = models.DecimalField(max_digits=24, decimal_places=8, null=True, editable=False)

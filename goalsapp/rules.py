@@ -1,6 +1,7 @@
 """The rules a goal and a sheet's set of goals must satisfy: one place, read by the editor's
 forms (a message next to the field) and by the send guard (a message on the sheet)."""
 
+from goalsapp.kpis import BY_CODE, SCOPE_CHOICES
 from goalsapp.models import GOAL_TEXT_MAX, Goal, ReviewPeriod
 
 # What a goal without one of its required parts is told, field by field.
@@ -24,9 +25,32 @@ def negative_value_error(measure_kind, value) -> str | None:
     return None
 
 
+def kpi_binding_errors(*, kpi: str, kpi_scope: str, measure_kind, direction) -> dict[str, str]:
+    """A goal bound to a KPI is measured the way the KPI is (its actuals are the KPI's figures):
+    the same kind of measure and direction, and a scope saying whose ledger it reads."""
+    if not kpi:
+        return {}
+    if kpi not in BY_CODE:
+        return {"kpi": "Choose a KPI from the list."}
+    definition = BY_CODE[kpi]
+    errors = {}
+    if kpi_scope not in dict(SCOPE_CHOICES):
+        errors["kpi_scope"] = "Say whose accounts the KPI is measured on."
+    if measure_kind != definition.kind:
+        errors["measure_kind"] = (f"{definition.name} is measured as "
+                                  f"{Goal.MeasureKind(definition.kind).label.lower()}: choose "
+                                  f"that measure, or another KPI.")
+    if direction != definition.direction:
+        errors["direction"] = (f"For {definition.name}, "
+                               f"{Goal.Direction(definition.direction).label.lower()}.")
+    return errors
+
+
 def goal_field_errors(*, text: str, target, due_on, period: ReviewPeriod,
-                      competency_id, measure_kind=None, baseline=None) -> dict[str, str]:
-    errors: dict[str, str] = {}
+                      competency_id, measure_kind=None, baseline=None, kpi="", kpi_scope="",
+                      direction=None) -> dict[str, str]:
+    errors: dict[str, str] = kpi_binding_errors(kpi=kpi, kpi_scope=kpi_scope,
+                                                measure_kind=measure_kind, direction=direction)
     if not (text or "").strip():
         errors["text"] = MISSING["text"]
     elif len(text) > GOAL_TEXT_MAX:
@@ -69,7 +93,9 @@ def sheet_goal_problems(goals: list[Goal], period: ReviewPeriod) -> list[str]:
     for number, goal in enumerate(goals, start=1):
         errors = goal_field_errors(text=goal.text, target=goal.target, due_on=goal.due_on,
                                    period=period, competency_id=goal.competency_id,
-                                   measure_kind=goal.measure_kind, baseline=goal.baseline)
+                                   measure_kind=goal.measure_kind, baseline=goal.baseline,
+                                   kpi=goal.kpi, kpi_scope=goal.kpi_scope,
+                                   direction=goal.direction)
         problems += [f"Goal {number}: {message}" for message in errors.values()]
     weights = weights_error([goal.weight for goal in goals])
     if weights:

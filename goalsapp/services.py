@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from . import attainment
 from .access import may_enter_progress, progress_import_scope
+from .kpis import SCOPE_COLLECTOR
 from .models import (
     Competency,
     Employee,
@@ -30,6 +31,7 @@ from .models import (
     ReviewPeriod,
 )
 from .progress_csv import REQUIRED, Row, check_rows, decode, progress_problems, read_rows
+from .rules import negative_value_error
 
 SUMMARY_FIELDS = ("estimated_total_time", "action_plans", "milestones", "additional_comments")
 # What the supervisor's editor writes on the sheet itself: the summary, never section 3.
@@ -55,6 +57,8 @@ class GoalRow:
     weight: int | None
     delete: bool = False
     template_id: int | None = None  # the library entry the row was picked from
+    kpi: str = ""  # the KPI the goal's actuals are computed as (goalsapp/kpis.py), if any
+    kpi_scope: str = ""
 
     @classmethod
     def of(cls, goal: Goal, *, delete: bool = False) -> "GoalRow":
@@ -63,7 +67,13 @@ class GoalRow:
         return cls(goal_id=goal.pk, competency=goal.competency, text=goal.text,
                    measure_kind=goal.measure_kind, target=goal.target, unit=goal.unit,
                    direction=goal.direction, baseline=goal.baseline, due_on=goal.due_on,
-                   weight=goal.weight, delete=delete, template_id=goal.template_id)
+                   weight=goal.weight, delete=delete, template_id=goal.template_id,
+                   kpi=goal.kpi, kpi_scope=goal.kpi_scope)
+
+
+def kpi_values(row: GoalRow) -> dict[str, str]:
+    """A row's KPI binding as stored: the scope only beside a KPI (the model's default else)."""
+    return {"kpi": row.kpi, "kpi_scope": row.kpi_scope if row.kpi else SCOPE_COLLECTOR}
 
 
 def sheet_create(*, employee: Employee, period: ReviewPeriod, actor=None) -> GoalSheet:
@@ -104,6 +114,7 @@ def goals_save(sheet: GoalSheet, rows: list[GoalRow], actor) -> bool:
             "measure_kind": row.measure_kind, "target": row.target, "unit": row.unit.strip(),
             "direction": row.direction, "baseline": row.baseline, "due_on": row.due_on,
             "weight": row.weight, "position": position, "template_id": row.template_id,
+            **kpi_values(row),
         }
         if goal is None:
             goal = Goal(sheet=sheet, **values)
@@ -151,7 +162,7 @@ def goals_append(additions: list[tuple[GoalSheet, list[GoalRow]]], actor) -> lis
              measure_kind=row.measure_kind, target=row.target, unit=row.unit.strip(),
              direction=row.direction, baseline=row.baseline, due_on=row.due_on,
              weight=row.weight, position=last.get(sheet.pk, 0) + number,
-             template_id=row.template_id)
+             template_id=row.template_id, **kpi_values(row))
         for sheet, rows in additions
         for number, row in enumerate(rows, start=1)
     ]
@@ -305,7 +316,7 @@ ENTRY_COLUMNS = (("goal_id", "bigint"), ("as_of", "date"), ("actual", "numeric")
                  ("attained", "numeric"), ("note", "text"), ("entered_by_id", "bigint"),
                  ("source", "text"), ("source_import_id", "bigint"),
                  ("created_at", "timestamptz"), ("updated_at", "timestamptz"),
-                 ("is_latest", "boolean"))
+                 ("is_latest", "boolean"), ("ledger_actual", "numeric"), ("ledger_ref", "text"))
 
 
 def _insert_entries(entries: list[ProgressEntry]) -> None:
@@ -341,6 +352,66 @@ def progress_entry_add(*, goal_id: int, actor, as_of: date, actual: Decimal, not
                           source=ProgressEntry.Source.FORM)
         _refresh_latest([goal.pk])
     return outcome
+
+
+
+# A KPI value the ledger gives that no progress entry may hold: a negative count or amount
+# (overpaid invoices) or more digits than an actual keeps. Such a figure is skipped, not stored.
+LEDGER_VALUE_LIMIT = Decimal("1e12")
+
+
+def progress_ledger_record(values, *, actor, ledger_ref: str) -> dict[str, int]:
+    """Records the actuals the AR ledger gives KPI-bound goals: `values` are (goal, as_of,
+    actual) of signed goals. A date with no entry gets one (source "ar"); an entry computed
+    from the ledger before takes the new figure; an entry typed on the page, imported from a
+    CSV or pushed through the API keeps its value, and the ledger's figure is written beside it
+    (`ledger_actual`, `ledger_ref`) for the progress page to show: never silently overwritten."""
+    counts = {"new": 0, "update": 0, "already recorded": 0, "kept typed": 0, "skipped": 0}
+    wanted = {}
+    for goal, as_of, actual in values:
+        if (actual is None or abs(actual) >= LEDGER_VALUE_LIMIT
+                or negative_value_error(goal.measure_kind, actual)):
+            counts["skipped"] += 1
+            continue
+        wanted[(goal.pk, as_of)] = (goal, actual.quantize(Decimal("0.01")))
+    if not wanted:
+        return counts
+    now = timezone.now()
+    with transaction.atomic():
+        existing = {(entry.goal_id, entry.as_of): entry for entry in ProgressEntry.objects
+                    .select_for_update().filter(goal_id__in={g for g, _ in wanted},
+                                                as_of__in={d for _, d in wanted})
+                    .only("goal_id", "as_of", "actual", "source", "ledger_actual")}
+        new, changed = [], []
+        for (goal_id, as_of), (goal, actual) in wanted.items():
+            entry = existing.get((goal_id, as_of))
+            if entry is None:
+                new.append(ProgressEntry(
+                    goal=goal, as_of=as_of, actual=actual, attained=stored_attainment(goal, actual),
+                    entered_by=actor, source=ProgressEntry.Source.LEDGER, ledger_actual=actual,
+                    ledger_ref=ledger_ref[:300], created_at=now, updated_at=now))
+                continue
+            if entry.ledger_actual == actual and (
+                    entry.source != ProgressEntry.Source.LEDGER or entry.actual == actual):
+                counts["already recorded"] += 1
+                continue
+            entry.ledger_actual, entry.ledger_ref, entry.updated_at = actual, ledger_ref[:300], now
+            if entry.source == ProgressEntry.Source.LEDGER:
+                entry.actual, entry.attained = actual, stored_attainment(goal, actual)
+                entry.entered_by = actor
+                counts["update"] += 1
+            else:
+                counts["kept typed"] += 1
+            changed.append(entry)
+        # Two loads recomputed at once may both insert: the later waits on the unique key, then
+        # fails, and its task (goalsapp.ar.tasks.recompute_kpis) is retried as a whole.
+        _insert_entries(new)
+        counts["new"] += len(new)
+        ProgressEntry.objects.bulk_update(changed, ["actual", "attained", "entered_by",
+                                                    "ledger_actual", "ledger_ref", "updated_at"],
+                                          batch_size=1000)
+        _refresh_latest({goal_id for goal_id, _ in wanted})
+    return counts
 
 
 def progress_import_upload(*, actor, file_name: str, raw: bytes, today: date | None = None):

@@ -81,7 +81,7 @@ def _rows(goal_set: GoalSet, period: ReviewPeriod) -> list[goals.GoalRow]:
                       measure_kind=item.measure_kind, target=item.target, unit=item.unit,
                       direction=item.direction, baseline=item.baseline,
                       due_on=item.due_in(period), weight=item.weight,
-                      template_id=item.template_id)
+                      template_id=item.template_id, kpi=item.kpi, kpi_scope=item.kpi_scope)
         for item in goal_set.items.select_related("competency")
     ]
 

@@ -22,7 +22,7 @@ def sheet_canonical(sheet: GoalSheet) -> dict:
         "position", "id"
     ):
         latest = max(goal.answers.all(), key=lambda answer: answer.round, default=None)
-        goals.append({
+        entry = {
             "position": goal.position,
             "competency": goal.competency.name,
             "text": goal.text,
@@ -35,7 +35,12 @@ def sheet_canonical(sheet: GoalSheet) -> dict:
             "weight": goal.weight,
             "employee_answer": latest.answer if latest else "",
             "employee_comment": latest.comment if latest else "",
-        })
+        }
+        # Added in issue 17, and only when a goal names a KPI: every goal signed before then,
+        # and every goal measured by hand, keeps the exact canonical form and so its hash.
+        if goal.kpi:
+            entry["kpi"] = {"code": goal.kpi, "scope": goal.kpi_scope}
+        goals.append(entry)
     content = {
         "sheet": sheet.pk,
         "employee_number": sheet.employee_number,

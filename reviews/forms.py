@@ -9,6 +9,7 @@ from django.forms import BaseFormSet, formset_factory
 
 from goalsapp.access import direct_reports
 from goalsapp.forms import NUMBER_MESSAGE, NumberInput
+from goalsapp.kpis import KPI_CHOICES, SCOPE_CHOICES, SCOPE_COLLECTOR
 from goalsapp.models import (
     GOAL_TEXT_MAX,
     LONG_TEXT_MAX,
@@ -78,6 +79,13 @@ class GoalForm(forms.Form):
                                              "invalid": "Enter a date, such as 2026-06-30."})
     weight = forms.IntegerField(required=False, min_value=1, max_value=100,
                                 error_messages={"invalid": "Enter a whole number from 1 to 100."})
+    # Bound to a KPI, the goal's actuals are computed from the AR ledger (docs/kpis.md).
+    kpi = forms.ChoiceField(label="KPI", required=False,
+                            choices=[("", "Not bound: actuals typed or imported"), *KPI_CHOICES],
+                            error_messages={"invalid_choice": "Choose a KPI from the list."})
+    kpi_scope = forms.ChoiceField(label="KPI measured on", required=False,
+                                  choices=SCOPE_CHOICES, initial=SCOPE_COLLECTOR,
+                                  error_messages={"invalid_choice": "Choose whose accounts."})
     reply = forms.CharField(label="Your reply to the employee", required=False,
                             widget=forms.Textarea(attrs={"rows": 2}), max_length=LONG_TEXT_MAX)
 
@@ -104,7 +112,9 @@ class GoalForm(forms.Form):
             text=cleaned.get("text", ""), target=cleaned.get("target"),
             due_on=cleaned.get("due_on"), period=self.period,
             competency_id=cleaned["competency"].pk if cleaned.get("competency") else None,
-            measure_kind=cleaned.get("measure_kind"), baseline=cleaned.get("baseline"))
+            measure_kind=cleaned.get("measure_kind"), baseline=cleaned.get("baseline"),
+            kpi=cleaned.get("kpi", ""), kpi_scope=cleaned.get("kpi_scope", ""),
+            direction=cleaned.get("direction"))
         for name, message in errors.items():
             if name not in self.errors:  # keep the more specific message (e.g. not a number)
                 self.add_error(name, message)
@@ -122,7 +132,8 @@ class GoalForm(forms.Form):
             unit=c.get("unit", ""), direction=c.get("direction", Goal.Direction.HIGHER),
             baseline=c.get("baseline"), due_on=c.get("due_on"),
             weight=c.get("weight"), delete=bool(c.get("DELETE")),
-            template_id=c["template"].pk if c.get("template") else None)
+            template_id=c["template"].pk if c.get("template") else None,
+            kpi=c.get("kpi", ""), kpi_scope=c.get("kpi_scope", ""))
 
 
 MAX_GOALS = 100
@@ -194,7 +205,8 @@ def goal_initial(goal: Goal, flagged: dict) -> dict:
         "text": goal.text,
         "measure_kind": goal.measure_kind, "target": goal.target, "unit": goal.unit,
         "direction": goal.direction, "baseline": goal.baseline, "due_on": goal.due_on,
-        "weight": goal.weight, "ORDER": goal.position, "reply": answer.reply if answer else "",
+        "weight": goal.weight, "kpi": goal.kpi, "kpi_scope": goal.kpi_scope,
+        "ORDER": goal.position, "reply": answer.reply if answer else "",
     }
 
 

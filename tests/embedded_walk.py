@@ -146,6 +146,10 @@ def main() -> int:
         ("department, filtered", reverse("department_dashboard")
          + "?group_by=tier&territory=North", only(department)),
         ("workflow overview", reverse("workflow_overview"), only(SEES_ALL)),
+        # Issue 17: the collector KPIs from the demo's AR ledger (computed row by row on SQLite)
+        *[(f"collector KPIs dashboard by {group}", reverse("collector_kpis")
+           + f"?group_by={group}", only(department))
+          for group in ("collector", "team", "territory", "title", "tier")],
         ("progress import", reverse("progress_import"), only(department)),
         ("progress import template", reverse("progress_import_template"),
          only(set(PERSONAS))),

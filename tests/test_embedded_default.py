@@ -27,7 +27,9 @@ PAGES = {"inbox", "sheet list", "team", "HR queue", "signed sheet", "sheet in cl
          "department by tier", "workflow overview", "progress import",
          "my dashboard (CSV)", "team dashboard (CSV)", "person dashboard (CSV)",
          "department by territory (CSV)", "department by title (CSV)",
-         "department by tier (CSV)", "workflow overview (CSV)"}
+         "department by tier (CSV)", "workflow overview (CSV)",
+         "collector KPIs dashboard by collector", "collector KPIs dashboard by tier",
+         "collector KPIs dashboard by collector (CSV)"}
 WRITES = {"goal set apply preview", "progress upload", "progress import preview",
           "progress import confirm", "team CSV after the import", "progress entry",
           "my dashboard after the entry"}

@@ -8,3 +8,10 @@ class ArConfig(AppConfig):
     name = "goalsapp.ar"
     label = "ar"
     verbose_name = "Accounts receivable"
+
+    def ready(self):
+        from .computing import on_ledger_loaded
+        from .signals import ledger_loaded
+
+        # Each applied load recomputes the KPIs and the bound goals' actuals.
+        ledger_loaded.connect(on_ledger_loaded, dispatch_uid="ar_recompute_kpis")

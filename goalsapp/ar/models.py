@@ -211,3 +211,54 @@ class ContactAttempt(LedgerRow):
         ordering = ["contacted_on", "number"]
         indexes = [models.Index(fields=["collector", "contacted_on"], name="ar_contact_collector")]
         constraints = [number_unique("contact")]
+
+
+class KpiSnapshot(models.Model):
+    """The KPI figures of a period as of one day, computed from the ledger after a load (or
+    by `manage.py compute_kpis`): what the collector KPI dashboard and bound goals read, so a
+    page never aggregates millions of ledger rows on request."""
+
+    period = models.ForeignKey("goalsapp.ReviewPeriod", on_delete=models.CASCADE,
+                               related_name="kpi_snapshots")
+    as_of = models.DateField()
+    computed_at = models.DateTimeField(default=timezone.now)
+    # The load that asked for the computation; blank when computed by hand.
+    load = models.ForeignKey(LedgerLoad, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="kpi_snapshots")
+
+    class Meta:
+        ordering = ["-as_of"]
+        constraints = [models.UniqueConstraint(fields=["period", "as_of"],
+                                               name="ar_one_kpi_snapshot_per_day")]
+
+    def __str__(self):
+        return f"{self.period} as of {self.as_of}"
+
+
+class KpiFigure(models.Model):
+    """The additive aggregates of one scope (a collector's accounts, a team's, a territory's)
+    in a snapshot; goalsapp/ar/kpis.py turns them into the KPIs. Stored as sums and counts, not
+    ratios, so collectors can be summed into any group (title, tier) the dashboard asks for."""
+
+    snapshot = models.ForeignKey(KpiSnapshot, on_delete=models.CASCADE, related_name="figures")
+    scope = models.CharField(max_length=20)  # goalsapp.kpis SCOPE_*
+    # The collector (scope collector) or the team's supervisor (scope team).
+    employee = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="+")
+    territory = models.CharField(max_length=100, blank=True)
+    beginning = models.DecimalField(**MONEY, default=0)
+    credit_sales = models.DecimalField(**MONEY, default=0)
+    ending_total = models.DecimalField(**MONEY, default=0)
+    ending_current = models.DecimalField(**MONEY, default=0)
+    cash_collected = models.DecimalField(**MONEY, default=0)
+    promises_kept = models.PositiveIntegerField(default=0)
+    promises_broken = models.PositiveIntegerField(default=0)
+    disputes_resolved = models.PositiveIntegerField(default=0)
+    dispute_days = models.PositiveIntegerField(default=0)
+    accounts_contacted = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["snapshot", "scope"], name="ar_kpi_figure_scope")]
+
+    def __str__(self):
+        return f"{self.scope} {self.employee_id or self.territory} in {self.snapshot_id}"

@@ -68,7 +68,8 @@ def goal_set_item_row(request):
         entry = get_library_entry(template_id, guidance=False)
         initial = {"template": entry.pk, "competency": entry.competency_id, "text": entry.text,
                    "measure_kind": entry.measure_kind or "count", "unit": entry.unit,
-                   "direction": entry.direction or "higher"}
+                   "direction": entry.direction or "higher", "kpi": entry.kpi,
+                   "kpi_scope": entry.kpi_scope}
     elif guidance_id := request.GET.get("guidance", ""):
         guidance = get_library_entry(guidance_id, guidance=True)
         initial = {"competency": guidance.competency_id}

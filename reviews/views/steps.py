@@ -86,7 +86,7 @@ def _library_initial(template_id: str, period) -> dict:
     return {"template": template.pk, "competency": template.competency_id,
             "text": template.text, "measure_kind": template.measure_kind or Goal.MeasureKind.COUNT,
             "unit": template.unit, "direction": template.direction or Goal.Direction.HIGHER,
-            "due_on": period.ends_on}
+            "due_on": period.ends_on, "kpi": template.kpi, "kpi_scope": template.kpi_scope}
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from goalsapp.defaults import create_defaults
-from goalsapp.library import load_library
+from goalsapp.library import bind_seed_kpis, load_library
 from goalsapp.models import Competency, Employee, GoalTemplate, JobTitle
 from tests.browser.helpers import watch_csp
 from tests.factories import DEMO_PASSWORD
@@ -63,6 +63,7 @@ def _default_rows(live_server):
     # from the serialized copy. Both loaders add only what is missing.
     create_defaults(Competency, Group)
     load_library(GoalTemplate, JobTitle, Competency, Employee)
+    bind_seed_kpis(GoalTemplate)
 
 
 @pytest.fixture

@@ -28,19 +28,20 @@ GATED = {
     "workflow_overview": "department_dashboard",
     "progress_import": "department_dashboard",
     "ar_loads": "inbox",
+    "collector_kpis": "inbox",
 }
 OPENS = {  # what each persona may open, as docs/architecture.md's visibility table says
     "employee": set(),
     "supervisor": {"team", "goal_set_list", "team_dashboard", "department_dashboard",
-                   "progress_import"},
+                   "progress_import", "collector_kpis"},
     "manager": {"team", "goal_set_list", "team_dashboard", "department_dashboard",
-                "progress_import"},
+                "progress_import", "collector_kpis"},
     "other_supervisor": {"team", "goal_set_list", "team_dashboard", "department_dashboard",
-                         "progress_import"},
+                         "progress_import", "collector_kpis"},
     "hr": {"hr_queue", "goal_set_list", "archive_verify", "department_dashboard",
-           "workflow_overview", "progress_import", "ar_loads"},
+           "workflow_overview", "progress_import", "ar_loads", "collector_kpis"},
     "admin": {"archive_verify", "archive_export", "admin:index", "department_dashboard",
-              "workflow_overview", "progress_import", "ar_loads"},
+              "workflow_overview", "progress_import", "ar_loads", "collector_kpis"},
 }
 
 

@@ -21,7 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from goalsapp.access import HR_GROUP
+from goalsapp.ar.demo import compute_demo_kpis, create_demo_ledger
 from goalsapp.demo_progress import add_demo_progress
+from goalsapp.kpis import SCOPE_COLLECTOR
+from goalsapp.library import SEED_KPI_BINDINGS
 from goalsapp.models import Competency, Employee, Goal, GoalSheet, ReviewPeriod, SheetState
 from goalsapp.seeds import responsibility_areas
 from goalsapp.services import GoalRow
@@ -110,7 +113,7 @@ class SheetPlan:
 
 CLARIFICATION = "clarification"
 SHEETS: tuple[SheetPlan, ...] = (
-    SheetPlan("aisha", SheetState.SIGNED, ((6, 0), (1, 2), (8, 0), (4, 3)), (40, 30, 15, 15)),
+    SheetPlan("aisha", SheetState.SIGNED, ((6, 0), (1, 2), (1, 0), (4, 3)), (40, 30, 15, 15)),
     SheetPlan("daniel", SheetState.HR_REVIEW, ((6, 1), (2, 0), (1, 0))),
     SheetPlan("rosa", SheetState.SUPERVISOR_SIGNATURE,
               ((6, 0), (2, 2), (1, 3), (9, 0), (5, 0))),
@@ -210,10 +213,23 @@ class Command(BaseCommand):
                 built = [plan.employee for plan in SHEETS if self._sheet(plan)]
                 create_demo_goal_sets(self.users)  # the goal library's job titles and sets
                 add_demo_progress(self.period, self.today)  # actuals for the dashboards
+                self._ledger()  # the AR ledger, its KPIs and the bound goals' actuals
         except WorkflowError as error:
             raise CommandError(f"The workflow refused a demo step: {error}") from error
         self.notes += archive_signed_sheets(self.period)
         self.stdout.write(self._report(built))
+
+    def _ledger(self) -> None:
+        """Every collector's ledger (everyone with a supervisor but the supervisors), loaded as
+        HR, and the KPIs computed week by week."""
+        collectors = list(Employee.objects.filter(
+            employee_number__in=[p.number for p in PEOPLE if p.title != SUPERVISOR
+                                 and p.supervisor]).order_by("employee_number"))
+        load = create_demo_ledger(self.period, self.today, collectors=collectors,
+                                  loaded_by=self.users["janet"])
+        weeks = compute_demo_kpis(self.period, self.today, load)
+        self.notes.append(f"AR ledger: {load.rows_total:,} rows for {len(collectors)} "
+                          f"collectors; KPIs computed for {weeks} week(s).")
 
     # People -----------------------------------------------------------------------------------
 
@@ -378,11 +394,14 @@ class Command(BaseCommand):
                 raise CommandError(f"No competency named {area.name!r}; run migrate first.")
             kpi = area.kpis[kpi_index]
             measure = measure_for(kpi, person.tier)
+            # The library's bound KPIs stay bound: their actuals come from the AR ledger.
+            bound = SEED_KPI_BINDINGS.get(("004", f"KRA {area_number}, KPI {kpi_index + 1}"), "")
             rows.append(GoalRow(
                 goal_id=None, competency=competencies[area.name], text=kpi,
                 measure_kind=measure.kind, target=measure.target, unit=measure.unit,
                 direction=measure.direction, baseline=None,
                 due_on=due_dates[index % len(due_dates)], weight=weight,
+                kpi=bound, kpi_scope=SCOPE_COLLECTOR if bound else "",
             ))
         return rows
 
