@@ -160,6 +160,26 @@ def signed_q(path: str = "") -> Q:
     return Q(**{f"{path}state": SheetState.SIGNED})
 
 
+# Versions of a sheet ----------------------------------------------------------------------------
+# A signed sheet never changes; an amendment is a new GoalSheet row (its `edition` one more) that
+# names the version it amends (`amends`). Each version is amended at most once (a unique column),
+# so the versions of an employee's period form one chain. These two conditions are the one place
+# that says which version counts; every list, dashboard, export and the API ask them.
+
+def newest_version_q(path: str = "") -> Q:
+    """The newest version of each employee's sheet in a period, whatever its state: what sheet
+    lists show (one row a person and period; a signed version being amended is reached from the
+    amendment's page)."""
+    return Q(**{f"{path}amendment__isnull": True})
+
+
+def in_force_q(path: str = "") -> Q:
+    """The signed version in force: signed, and no amendment of it signed yet. Tracking,
+    dashboards and exports of actuals count these goals only; while an amendment is under way the
+    version it amends stays in force."""
+    return signed_q(path) & ~Q(**{f"{path}amendment__state": SheetState.SIGNED})
+
+
 class LockedSheetQuerySet(models.QuerySet):
     """Bulk updates and deletes refuse rows that belong to a signed sheet."""
 
@@ -171,6 +191,14 @@ class LockedSheetQuerySet(models.QuerySet):
 
     def unsigned(self):
         return self.exclude(signed_q(self.sheet_path))
+
+    def newest_versions(self):
+        """See newest_version_q."""
+        return self.filter(newest_version_q(self.sheet_path))
+
+    def in_force(self):
+        """See in_force_q."""
+        return self.filter(in_force_q(self.sheet_path))
 
     def _refuse_locked(self):
         if self.signed().exists():
@@ -243,13 +271,34 @@ class GoalSheet(models.Model):
     state_changed_at = models.DateTimeField(default=timezone.now)
     locked_at = models.DateTimeField(null=True, blank=True)  # when HR signed: see is_signed
 
+    # Amendments (see newest_version_q): shown as "Version N". Not `version`, which is the
+    # optimistic-concurrency counter every save compares. Only the new row names the version it
+    # amends: the signed one is never written again.
+    edition = models.PositiveSmallIntegerField("Version", default=1, editable=False)
+    amends = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="amendment", editable=False)
+    amendment_reason = models.TextField("Reason for the amendment", blank=True,
+                                        max_length=LONG_TEXT_MAX, editable=False)
+    amendment_started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", editable=False)
+    amendment_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     objects = LockedSheetQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-period__starts_on", "employee_name"]
         constraints = [
-            models.UniqueConstraint(fields=["employee", "period"], name="one_sheet_per_period"),
+            # One first version a person and period; each amendment is a later edition of it.
+            models.UniqueConstraint(fields=["employee", "period"], condition=Q(edition=1),
+                                    name="one_sheet_per_period"),
+            models.UniqueConstraint(fields=["employee", "period", "edition"],
+                                    name="one_sheet_per_period_and_version"),
+            models.CheckConstraint(
+                condition=(Q(edition=1, amends__isnull=True)
+                           | Q(edition__gt=1, amends__isnull=False)),
+                name="an_amendment_names_what_it_amends"),
             # "Signed" has one meaning (is_signed, signed_q); the time it happened cannot
             # disagree with it, whoever writes the row.
             models.CheckConstraint(
@@ -280,6 +329,16 @@ class GoalSheet(models.Model):
         """HR has signed: the sheet is the signed record and nothing on it changes (the
         predicate signed_q asks the same of the database)."""
         return self.state == SheetState.SIGNED
+
+    @property
+    def is_amendment(self) -> bool:
+        return self.amends_id is not None
+
+    @property
+    def effective_on(self):
+        """From when this version is tracked: the day HR signed it (an amendment cannot be in
+        force before all three have signed it). None until then."""
+        return timezone.localdate(self.locked_at) if self.locked_at else None
 
     @property
     def summary_is_complete(self) -> bool:
@@ -337,6 +396,10 @@ class Goal(KpiBinding):
     # The library entry it was picked from; PROTECT: an entry in use is retired, never deleted.
     template = models.ForeignKey("GoalTemplate", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="goals")
+    # In an amendment: the goal of the amended version this one was copied from (its actuals
+    # are carried over when the amendment is signed). None for a goal new in this version.
+    carried_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="carried_to", editable=False)
 
     objects = GoalQuerySet.as_manager()
     history = HistoricalRecords()
@@ -526,6 +589,7 @@ class ProgressEntry(models.Model):
         CSV = "csv", "Imported from a CSV file"
         API = "api", "Pushed through the API"
         LEDGER = "ar", "Computed from the AR ledger"
+        CARRIED = "carried", "Carried over from the earlier version"
 
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="progress_entries")
     as_of = models.DateField("As of")
