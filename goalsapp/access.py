@@ -251,11 +251,14 @@ def may_sign_in_with_password(username: str) -> bool:
 # Progress and dashboards: the same policy, applied to numbers -----------------------------------
 
 def may_enter_progress(user, sheet: GoalSheet) -> bool:
-    """The employee and anyone up their line enter actuals on a signed sheet; HR reads them."""
+    """The employee and anyone up their line enter actuals on the signed version in force
+    (not on one an amendment has replaced); HR reads them."""
     me = employee_of(user)
     if not sheet.is_signed or me is None:
         return False
-    return sheet.employee_id == me.pk or sheet.employee_id in line_below(me)
+    if not (sheet.employee_id == me.pk or sheet.employee_id in line_below(me)):
+        return False
+    return GoalSheet.objects.filter(pk=sheet.pk).in_force().exists()
 
 
 def may_import_progress(user) -> bool:

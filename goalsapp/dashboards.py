@@ -1,6 +1,7 @@
 """Dashboard selectors: actual versus target for a person, a team and the department.
 
-Only goals of signed sheets count. Team and department figures aggregate in the database (the
+Only goals of signed sheets count, of the version in force (an amended sheet counts once,
+goalsapp.models.in_force_q). Team and department figures aggregate in the database (the
 department's once per change of the data, goalsapp.figures_cache): each goal joins its latest
 entry (ProgressEntry.is_latest, whose attainment is stored) and the status rule of
 goalsapp.attainment is written once more in SQL below (tests/goalsapp/test_attainment.py checks
@@ -147,7 +148,7 @@ def _with_people(per_person: str, *columns: str) -> str:
 
 
 def signed_goals(period: ReviewPeriod, employee_ids: set[int] | None) -> QuerySet[Goal]:
-    goals = Goal.objects.signed().filter(sheet__period=period)
+    goals = Goal.objects.in_force().filter(sheet__period=period)
     if employee_ids is not None:
         goals = goals.filter(sheet__employee_id__in=employee_ids)
     return goals
@@ -421,8 +422,9 @@ class PersonBoard:
 
 
 def person_board(employee: Employee, period: ReviewPeriod, today: date) -> PersonBoard:
-    """One person's signed goals with every entry, for charts over time: three queries."""
-    sheet = (GoalSheet.objects.signed().filter(employee=employee, period=period)
+    """One person's signed goals (of the version in force) with every entry, for charts over
+    time: three queries."""
+    sheet = (GoalSheet.objects.in_force().filter(employee=employee, period=period)
              .select_related("period").first())
     if sheet is None:
         return PersonBoard(employee, period, None, [])

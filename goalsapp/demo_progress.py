@@ -30,7 +30,7 @@ def _actual_for(goal: Goal, attained: Decimal) -> Decimal:
 def add_demo_progress(period, today) -> int:
     """Weekly actuals from the period's start up to today; returns how many were new. Goals
     bound to a KPI are left out: the AR ledger gives theirs (goalsapp.ar)."""
-    goals = (Goal.objects.signed().filter(sheet__period=period, kpi="")
+    goals = (Goal.objects.in_force().filter(sheet__period=period, kpi="")
              .select_related("sheet__employee__user", "sheet__period").order_by("pk"))
     added = 0
     for goal in goals:

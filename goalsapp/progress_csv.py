@@ -153,15 +153,18 @@ def check_rows(rows: list[Row], *, employees: QuerySet, today: date) -> Preview:
     period_names = {row.cells.get("period", "") for row in rows}
     known_numbers = set(employees.filter(employee_number__in=numbers)
                         .values_list("employee_number", flat=True))
-    sheets = {(number, period_name): signed for number, period_name, signed in
+    # Whether each person's period has a signed version (an amended one has several rows).
+    sheets: dict[tuple[str, str], bool] = {}
+    for number, period_name, signed in (
               GoalSheet.objects.filter(employee__in=employees,
                                        employee__employee_number__in=known_numbers,
                                        period__name__in=period_names)
               .annotate(signed=ExpressionWrapper(signed_q(), output_field=BooleanField()))
-              .values_list("employee__employee_number", "period__name", "signed")}
+              .values_list("employee__employee_number", "period__name", "signed")):
+        sheets[number, period_name] = sheets.get((number, period_name), False) or signed
     # Only the goal's own fields that recording reads, its sheet's keys as plain values: the
     # sheets, people and periods as model objects cost a third of a 10,000-row load.
-    goals = (Goal.objects.signed().filter(sheet__employee__in=employees,
+    goals = (Goal.objects.in_force().filter(sheet__employee__in=employees,
                                           sheet__employee__employee_number__in=known_numbers,
                                           sheet__period__name__in=period_names)
              .only("id", "sheet_id", "position", "measure_kind", "target", "baseline",

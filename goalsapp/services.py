@@ -189,6 +189,10 @@ def goal_set_save(*, actor, goal_set: GoalSet, items: list[GoalSetItem],
 
 # Progress: actuals against signed goals -------------------------------------------------------
 
+REPLACED_VERSION = ("An amendment replaced this version of the sheet: progress is recorded on "
+                    "the version in force.")
+
+
 class ProgressRefused(Exception):
     """The entry cannot be recorded; `problems` maps a field (or "") to a sentence for the user."""
 
@@ -198,7 +202,7 @@ class ProgressRefused(Exception):
         super().__init__(" ".join(problems.values()))
 
 
-def _refresh_latest(goal_ids) -> None:
+def refresh_latest_entries(goal_ids) -> None:
     """Marks each goal's newest entry, the one dashboards read, in two statements."""
     goal_ids = list(goal_ids)
     if not goal_ids:
@@ -341,6 +345,10 @@ def progress_entry_add(*, goal_id: int, actor, as_of: date, actual: Decimal, not
     with transaction.atomic():
         goal = Goal.objects.select_related("sheet__period").get(pk=goal_id)
         if not may_enter_progress(actor, goal.sheet):
+            replaced = goal.sheet.is_signed and not GoalSheet.objects.filter(
+                pk=goal.sheet_id).in_force().exists()
+            if replaced:
+                raise ProgressRefused({"": REPLACED_VERSION})
             reason = ("Only the employee and their supervisors enter progress; HR reads it."
                       if goal.sheet.is_signed else
                       "Progress is recorded once the sheet is signed.")
@@ -350,7 +358,7 @@ def progress_entry_add(*, goal_id: int, actor, as_of: date, actual: Decimal, not
             raise ProgressRefused(problems)
         outcome = _record(goal, as_of=as_of, actual=actual, note=note.strip(), actor=actor,
                           source=ProgressEntry.Source.FORM)
-        _refresh_latest([goal.pk])
+        refresh_latest_entries([goal.pk])
     return outcome
 
 
@@ -441,7 +449,7 @@ def progress_import_confirm(*, token, actor, today: date | None = None) -> dict[
         counts = {**_record_many(preview.valid, actor=actor, source=ProgressEntry.Source.CSV,
                                  source_import=upload),
                   "skipped": len(preview.invalid)}
-        _refresh_latest({row.goal.pk for row in preview.valid})
+        refresh_latest_entries({row.goal.pk for row in preview.valid})
         upload.imported_at = timezone.now()
         upload.save(update_fields=["imported_at"])
     return counts
@@ -462,7 +470,7 @@ def progress_rows_record(*, actor, rows: list[dict[str, str]],
             raise ProgressRefused({f"rows/{row.line}": " ".join(row.errors)
                                    for row in preview.invalid})
         counts = _record_many(preview.valid, actor=actor, source=ProgressEntry.Source.API)
-        _refresh_latest({row.goal.pk for row in preview.valid})
+        refresh_latest_entries({row.goal.pk for row in preview.valid})
     return counts
 
 

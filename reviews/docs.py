@@ -8,7 +8,8 @@ def workflow_markdown() -> str:
     lines = ["| from | action | who | to | guard |", "| --- | --- | --- | --- | --- |"]
     for action in TABLE:
         to = (" or ".join(state.value for state in action.targets)
-              or f"{action.source.value} (a step)")
+              or (f"{action.new_version_in.value} (a new version)" if action.new_version_in
+                  else f"{action.source.value} (a step)"))
         lines.append(f"| {action.source.value} | {action.label} (`{action.name}`) | "
                      f"{ROLE_NAMES[action.actor]} | {to} | {action.guard} |")
     return "\n".join(lines)
@@ -16,8 +17,14 @@ def workflow_markdown() -> str:
 
 def workflow_mermaid() -> str:
     lines = ["stateDiagram-v2", "    [*] --> drafting"]
+    drawn = set()
     for action in TABLE:
         for target in action.targets:
             lines.append(f"    {action.source.value} --> {target.value}: {action.label}")
+        # An amendment starts a new version; drawn once however many roles may start it.
+        if action.new_version_in and action.name not in drawn:
+            drawn.add(action.name)
+            lines.append(f"    {action.source.value} --> {action.new_version_in.value}: "
+                         f"{action.label} (a new version)")
     lines.append("    signed --> [*]")
     return "\n".join(lines)

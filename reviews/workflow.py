@@ -53,15 +53,27 @@ class Action:
     guard: str
     url_name: str  # where the user does it: a step's page or the transition confirmation
     button: str = "btn-primary"
+    # For an amendment: the state the new version starts in. The sheet acted on keeps its state
+    # (a signed sheet never changes), so the action is not a transition of it, and nobody is
+    # waited on for it (NEXT_ACTOR, the inbox and reminders leave it out).
+    new_version_in: SheetState | None = None
 
     @property
     def is_transition(self) -> bool:
         return bool(self.targets)
 
+    @property
+    def is_awaited(self) -> bool:
+        """Whether the sheet waits on someone to take it (everything but an amendment)."""
+        return self.new_version_in is None
+
 
 S = SheetState
 # What every signature asks besides its own guard (checked by reviews/esign.py).
 E_SIGNATURE = "consent to sign electronically on file and a recent sign-in."
+AMEND_GUARD = ("A reason; the version in force (not one already amended); no other amendment "
+               "under way. A new version is drafted, answered and signed again; this one stays "
+               "signed and locked.")
 TABLE: tuple[Action, ...] = (
     Action("edit_goals", "Edit goals", S.DRAFTING, Role.SUPERVISOR, (),
            "Only while drafting; a reply on each goal the employee flagged.", "sheet_edit"),
@@ -97,6 +109,11 @@ TABLE: tuple[Action, ...] = (
            "Every goal passes all five criteria; the earlier signatures match the content; "
            + E_SIGNATURE,
            "sheet_transition"),
+    # Goals change mid-year: a signed sheet is amended by a new version that goes through the
+    # whole table again. The supervisor or HR may start it; two rows, one actor each.
+    *(Action("amend", "Start an amendment", S.SIGNED, actor, (), AMEND_GUARD, "sheet_amend",
+             "btn-outline-primary", new_version_in=S.DRAFTING)
+      for actor in (Role.SUPERVISOR, Role.HR)),
 )
 
 # Who must act next in each state (the inbox, and reminders later, read this).
@@ -108,7 +125,8 @@ NEXT_ACTOR: dict[SheetState, Role | None] = {
     S.HR_REVIEW: Role.HR,
     S.SIGNED: None,
 }
-assert all(NEXT_ACTOR[a.source] == a.actor for a in TABLE), "NEXT_ACTOR disagrees with TABLE"
+assert all(NEXT_ACTOR[a.source] == a.actor for a in TABLE if a.is_awaited), \
+    "NEXT_ACTOR disagrees with TABLE"
 
 # Which of the period's due dates the sheet is held to in each state: reminders, escalations and
 # the workflow overview all read "overdue" from here.
@@ -131,7 +149,8 @@ def stage_due_date(sheet: GoalSheet):
 # What the inbox offers as the next step in each state: the first action the table lists for it.
 FIRST_STEP: dict[SheetState, Action] = {}
 for _action in TABLE:
-    FIRST_STEP.setdefault(_action.source, _action)
+    if _action.is_awaited:
+        FIRST_STEP.setdefault(_action.source, _action)
 
 # How the timeline words each event.
 EVENT_WORDS = {
@@ -144,6 +163,7 @@ EVENT_WORDS = {
     "reopen": "reopened the sheet for changes",
     "return_to_supervisor": "returned the sheet to the supervisor",
     "sign_hr": "signed for HR; the sheet is locked",
+    "amend": "started an amendment",
 }
 
 SIGNATURE_ROLE = {"sign_supervisor": Role.SUPERVISOR, "sign_employee": Role.EMPLOYEE,

@@ -11,7 +11,7 @@ from .. import services
 from ..access import get_sheet_for_user, may_enter_progress, may_import_progress
 from ..dashboards import person_board
 from ..forms import ProgressEntryForm, ProgressUploadForm
-from ..models import ProgressImport
+from ..models import GoalSheet, ProgressImport
 from ..progress_csv import COLUMNS, MAX_BYTES, CsvProblem, template_csv
 from ..uploads import limit_upload
 from .common import forbidden
@@ -25,6 +25,9 @@ def sheet_progress(request, pk):
     sheet = get_sheet_for_user(request.user, pk)
     if not sheet.is_signed:
         messages.info(request, "Progress is recorded once the sheet is signed by everyone.")
+        return redirect("sheet_detail", pk=sheet.pk)
+    if not GoalSheet.objects.filter(pk=sheet.pk).in_force().exists():
+        messages.info(request, services.REPLACED_VERSION)
         return redirect("sheet_detail", pk=sheet.pk)
     today = timezone.localdate()
     may_enter = may_enter_progress(request.user, sheet)
