@@ -1,9 +1,10 @@
 """The canonical content of a sheet — what the three signatures vouch for — and its SHA-256.
 
 It holds the header, every goal with its measure and the employee's latest answer, the
-employee's own section (their comments only when written, so older signatures still verify) and
-the summary. It leaves out states, signatures and HR's SMART checks, which come after or beside the
-content, so a signature made by the supervisor still matches when HR signs.
+employee's own section (their comments only when written, so older signatures still verify),
+the summary, and for an amendment its version number and what it amends and why. It leaves out
+states, signatures and HR's SMART checks, which come after or beside the content, so a
+signature made by the supervisor still matches when HR signs.
 """
 
 import hashlib
@@ -66,6 +67,12 @@ def sheet_canonical(sheet: GoalSheet) -> dict:
     # whose employee left it empty) keeps the exact canonical form, and so the hash, it had.
     if sheet.employee_comments:
         content["employee_comments"] = sheet.employee_comments
+    # Added with amendments, and only on an amendment: the first version of every sheet keeps
+    # the exact form, and hash, it had. A later version vouches for what it replaces and why.
+    if sheet.amends_id is not None:
+        content["version"] = sheet.edition
+        content["amends"] = {"sheet": sheet.amends_id, "version": sheet.edition - 1,
+                             "reason": sheet.amendment_reason}
     return content
 
 

@@ -10,6 +10,7 @@ import re
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from goalsapp import amendments as goals_amendments
 from goalsapp import services as goals
 from goalsapp.models import Employee, Goal, GoalSheet, ReviewPeriod, SheetState
 from goalsapp.rules import sheet_goal_problems
@@ -302,6 +303,9 @@ def sheet_sign(*, sheet_id: int, actor, version: int, typed_name: str,
         if to_state == S.SIGNED:
             sheet.locked_at = timezone.now()
             _move(sheet, actor, action_name, to_state, extra_fields=("locked_at",))
+            if sheet.is_amendment:
+                # Now the version in force: the goals it carried over keep their actuals.
+                goals_amendments.progress_carry_over(sheet)
         else:
             _move(sheet, actor, action_name, to_state)
     return signature
