@@ -11,12 +11,12 @@ goalsapp.amendments.progress_carry_over).
 from django.db import IntegrityError, transaction
 
 from goalsapp import amendments as goals_amendments
-from goalsapp.models import LONG_TEXT_MAX, GoalSheet, SheetState
+from goalsapp.models import LONG_TEXT_MAX, GoalSheet
 
 from . import signals
 from .models import ReviewEvent
 from .services import lock_sheet
-from .workflow import WorkflowError, require
+from .workflow import WorkflowError, amendment_refusal, require
 
 REASON_REQUIRED = "Say why the goals change: the reason is part of the new version's record."
 REASON_TOO_LONG = f"Keep the reason under {LONG_TEXT_MAX} characters."
@@ -33,17 +33,6 @@ def amendment_reason_problem(reason: str) -> str:
     return ""
 
 
-def _already_amended(sheet: GoalSheet) -> str:
-    amendment = GoalSheet.objects.filter(amends=sheet).only("edition", "state").first()
-    if amendment is None:
-        return ""
-    if amendment.state == SheetState.SIGNED:
-        return (f"Version {sheet.edition} was already replaced by version {amendment.edition}; "
-                f"amend the version in force.")
-    return (f"Version {amendment.edition} of this sheet is already under way; finish it before "
-            "starting another amendment.")
-
-
 def sheet_amend(*, sheet_id: int, actor, reason: str) -> GoalSheet:
     """The supervisor or HR starts the next version of a signed sheet, with a reason: a draft
     with a copy of the header, summary and goals (each naming the goal it carries over). The
@@ -54,16 +43,13 @@ def sheet_amend(*, sheet_id: int, actor, reason: str) -> GoalSheet:
     reason = reason.strip()
     with transaction.atomic():
         amended = lock_sheet(sheet_id)  # two people starting at once: one waits, then is told
-        require(actor, amended, "amend")
-        refusal = _already_amended(amended)
-        if refusal:
-            raise WorkflowError(refusal)
+        require(actor, amended, "amend")  # a signed version in force, not amended yet
         try:
             with transaction.atomic():
                 sheet = goals_amendments.amendment_create(amended=amended, actor=actor,
                                                           reason=reason)
         except IntegrityError:  # the database's own guard: each version is amended once
-            raise WorkflowError(_already_amended(amended) or
+            raise WorkflowError(amendment_refusal(amended) or
                                 "This sheet is being amended already.") from None
         note = f"Version {sheet.edition}: {reason}"
         ReviewEvent.objects.create(sheet=amended, actor=actor, action="amend",

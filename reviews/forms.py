@@ -23,6 +23,7 @@ from goalsapp.rules import MISSING, goal_field_errors, weights_error
 from goalsapp.services import GoalRow
 
 from . import esign
+from .amendments import REASON_REQUIRED, REASON_TOO_LONG, amendment_reason_problem
 from .models import GoalAnswer, SmartCheck
 from .services import name_matches
 
@@ -315,6 +316,28 @@ class ReturnForm(VersionForm):
                            widget=forms.Textarea(attrs={"rows": 3}),
                            error_messages={"required": "Write a note telling the supervisor "
                                                        "what to change."})
+
+
+class AmendForm(forms.Form):
+    """Starting the next version of a signed sheet: why the goals change."""
+
+    reason = forms.CharField(
+        label="Why do the goals change?", max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: a territory was reassigned, or a target proved wrong. The "
+                  "reason is part of the new version that everyone signs.",
+        error_messages={"required": REASON_REQUIRED, "max_length": REASON_TOO_LONG})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"]
+        if problem := amendment_reason_problem(reason):
+            raise forms.ValidationError(problem)
+        return reason
 
 
 class SignForm(VersionForm):

@@ -7,6 +7,7 @@ from functools import cached_property
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from goalsapp import amendments as goals_amendments
 from goalsapp.access import direct_reports, sheets_visible_to
 from goalsapp.models import Employee, Goal, GoalSheet, ReviewPeriod, SheetState
 from goalsapp.selectors import Change, sheet_changes
@@ -59,7 +60,9 @@ def hr_queue(user) -> QuerySet[GoalSheet]:
 
 
 def sheets_listed_for(user, *, period_id=None, state=None) -> QuerySet[GoalSheet]:
-    sheets = _with_people(sheets_visible_to(user))
+    """One row a person and period: the newest version of an amended sheet (its page links
+    the others)."""
+    sheets = _with_people(sheets_visible_to(user).newest_versions())
     if period_id:
         sheets = sheets.filter(period_id=period_id)
     if state:
@@ -69,8 +72,8 @@ def sheets_listed_for(user, *, period_id=None, state=None) -> QuerySet[GoalSheet
 
 def team_overview(supervisor: Employee, period) -> list[tuple[Employee, GoalSheet | None]]:
     reports = list(supervisor.reports.filter(is_active=True).select_related("user"))
-    sheets = {s.employee_id: s for s in GoalSheet.objects.filter(employee__in=reports,
-                                                                period=period)}
+    sheets = {s.employee_id: s for s in GoalSheet.objects.newest_versions().filter(
+        employee__in=reports, period=period)}
     return [(report, sheets.get(report.pk)) for report in reports]
 
 
@@ -94,6 +97,17 @@ class SheetView:
     events: list[ReviewEvent]
     changes: list[Change] = field(default_factory=list)  # since the employee first saw it
     content_hash: str = ""  # of the content now, when there are signatures to compare it with
+    versions: list[GoalSheet] = field(default_factory=list)  # first to newest, if amended
+
+    @property
+    def amended_version(self) -> GoalSheet | None:
+        """The version this sheet amends (from `versions`: no query)."""
+        return next((v for v in self.versions if v.pk == self.sheet.amends_id), None)
+
+    @property
+    def next_version(self) -> GoalSheet | None:
+        """The version that amends this sheet, signed or under way (from `versions`)."""
+        return next((v for v in self.versions if v.amends_id == self.sheet.pk), None)
 
     @property
     def signatures_match(self) -> bool:
@@ -144,7 +158,15 @@ def sheet_view(sheet: GoalSheet) -> SheetView:
         events=events,
         changes=sheet_changes(sheet, since=first_sent) if first_sent else [],
         content_hash=content_hash(sheet) if live else "",
+        versions=sheet_versions(sheet),
     )
+
+
+def sheet_versions(sheet: GoalSheet) -> list[GoalSheet]:
+    """Every version of an amended sheet, first to newest (empty for a sheet never amended):
+    one query. They are one employee's, so whoever may see one may see them all."""
+    versions = goals_amendments.versions_of(sheet)
+    return versions if len(versions) > 1 else []
 
 
 def flagged_answers(sheet: GoalSheet) -> dict[int, GoalAnswer]:
@@ -180,8 +202,9 @@ def _overdue_condition(today) -> Q:
 
 
 def sheet_counts_by_period(user, *, period_id=None) -> list[dict]:
-    """How many sheets each period has in each state: one grouped query."""
-    sheets = sheets_visible_to(user)
+    """How many people's sheets each period has in each state (the newest version of an
+    amended sheet): one grouped query."""
+    sheets = sheets_visible_to(user).newest_versions()
     if period_id:
         sheets = sheets.filter(period_id=period_id)
     return list(sheets.values("period_id", "period__name", "period__starts_on", "state")
@@ -191,7 +214,7 @@ def sheet_counts_by_period(user, *, period_id=None) -> list[dict]:
 def overdue_sheets(user, *, today, period_id=None) -> tuple[list[OverdueSheet], int]:
     """Sheets past their stage's due date, oldest due first (at most OVERDUE_SHOWN), and how
     many there are in all: two queries."""
-    sheets = sheets_visible_to(user).filter(_overdue_condition(today))
+    sheets = sheets_visible_to(user).newest_versions().filter(_overdue_condition(today))
     if period_id:
         sheets = sheets.filter(period_id=period_id)
     total = sheets.count()

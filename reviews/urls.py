@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import consent, goal_sets, library, lists, overview, sheet, steps
+from .views import amend, consent, goal_sets, library, lists, overview, sheet, steps
 
 urlpatterns = [
     path("", lists.inbox, name="inbox"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("dashboards/workflow/", overview.workflow_overview, name="workflow_overview"),
     path("sheets/<int:pk>/", sheet.sheet_detail, name="sheet_detail"),
     path("sheets/<int:pk>/do/<slug:action>/", sheet.sheet_transition, name="sheet_transition"),
+    path("sheets/<int:pk>/amend/", amend.sheet_amend, name="sheet_amend"),
     path("sheets/<int:pk>/edit/", steps.sheet_edit, name="sheet_edit"),
     path("sheets/<int:pk>/edit/new-row/", steps.goal_row, name="goal_row"),
     # The goal library and SMART hints in the editor; applying a goal set

@@ -247,7 +247,24 @@ def action_named(name: str) -> list[Action]:
 def actions_for(user, sheet: GoalSheet) -> list[Action]:
     """What `user` may do to `sheet` now; the page's buttons are exactly these."""
     roles = roles_of(user, sheet)
-    return [a for a in TABLE if a.source == sheet.state and a.actor in roles]
+    actions = [a for a in TABLE if a.source == sheet.state and a.actor in roles]
+    if any(a.new_version_in for a in actions) and amendment_refusal(sheet):
+        actions = [a for a in actions if not a.new_version_in]
+    return actions
+
+
+def amendment_refusal(sheet: GoalSheet) -> str:
+    """Why `sheet` cannot be amended now although it is signed ("" when it can): each version
+    is amended once (the database holds the same rule as a unique column), so a second
+    amendment waits for the first, and a version already replaced is not the one to amend."""
+    amendment = GoalSheet.objects.filter(amends=sheet).only("edition", "state").first()
+    if amendment is None:
+        return ""
+    if amendment.state == SheetState.SIGNED:
+        return (f"Version {sheet.edition} was already replaced by version {amendment.edition}; "
+                "amend the version in force.")
+    return (f"Version {amendment.edition} of this sheet is already under way; finish it before "
+            "starting another amendment.")
 
 
 def require(user, sheet: GoalSheet, name: str) -> Action:
@@ -266,6 +283,8 @@ def require(user, sheet: GoalSheet, name: str) -> Action:
     action = next((a for a in candidates if a.source == sheet.state and a.actor in roles), None)
     if action is None:
         raise WorkflowError(state_refusal(sheet, name))
+    if action.new_version_in and (refusal := amendment_refusal(sheet)):
+        raise WorkflowError(refusal)
     return action
 
 

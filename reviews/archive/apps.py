@@ -11,7 +11,7 @@ class ArchiveConfig(AppConfig):
     verbose_name = "Archive of signed PDFs"
 
     def ready(self):
-        from reviews.panels import register_sheet_panel
+        from reviews.panels import register_sheet_panel, register_version_cell
         from reviews.signals import sheet_transitioned
 
         from .services import on_sheet_transitioned
@@ -19,3 +19,4 @@ class ArchiveConfig(AppConfig):
         # HR's signature queues the archive PDF (after commit: the signal is sent on commit).
         sheet_transitioned.connect(on_sheet_transitioned, dispatch_uid="archive_on_signature")
         register_sheet_panel("archive/partials/sheet_pdf.html")
+        register_version_cell("Signed PDF", "archive/partials/version_pdf.html")

@@ -13,6 +13,10 @@ register = template.Library()
 
 @register.filter
 def state_badge(sheet) -> str:
-    """The sheet's state as a coloured badge."""
-    return format_html('<span class="badge state-{}">{}</span>', sheet.state,
-                       sheet.get_state_display())
+    """The sheet's state as a coloured badge, and "version N" after it for an amendment."""
+    badge = format_html('<span class="badge state-{}">{}</span>', sheet.state,
+                        sheet.get_state_display())
+    if sheet.edition > 1:
+        badge += format_html(' <span class="small text-muted" data-testid="version-tag">'
+                             'version {}</span>', sheet.edition)
+    return badge

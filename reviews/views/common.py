@@ -9,7 +9,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from goalsapp.seeds import form_acknowledgement
 from goalsapp.views.common import forbidden
 
-from ..panels import sheet_panels
+from ..panels import sheet_panels, version_cells
 from ..selectors import sheet_view
 from ..workflow import (
     NEXT_ACTOR,
@@ -50,5 +50,6 @@ def sheet_context(request, sheet, view=None, **extra) -> dict:
         "waiting_on": ROLE_NAMES[next_role] if next_role else None,
         "acknowledgement": form_acknowledgement(),
         "sheet_panels": sheet_panels(),
+        "version_cells": version_cells(),
         **extra,
     }

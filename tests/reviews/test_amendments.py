@@ -8,7 +8,7 @@ from django.db import IntegrityError
 
 from goalsapp.models import Goal, GoalSheet, SheetState
 from reviews import services
-from reviews.amendments import REASON_REQUIRED, sheet_amend
+from reviews.amendments import REASON_REQUIRED
 from reviews.canonical import canonical_json, content_hash, sheet_canonical
 from reviews.integrity import signed_record_problems
 from reviews.models import ReviewEvent
