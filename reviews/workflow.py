@@ -276,9 +276,9 @@ def require(user, sheet: GoalSheet, name: str) -> Action:
     # The role comes first: someone who may never take this action hears why (403), whatever
     # the state; someone who may, but not now, hears that the state has moved on.
     if not any(a.actor in roles for a in candidates):
-        actor = candidates[0].actor
+        actors = " or ".join(dict.fromkeys(ROLE_NAMES[a.actor] for a in candidates))
         raise ActionForbidden(
-            f"Only {ROLE_NAMES[actor]} may “{candidates[0].label.lower()}” on this sheet."
+            f"Only {actors} may “{candidates[0].label.lower()}” on this sheet."
         )
     action = next((a for a in candidates if a.source == sheet.state and a.actor in roles), None)
     if action is None:

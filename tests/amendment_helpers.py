@@ -17,3 +17,7 @@ def signed_and_amended(sheet: GoalSheet, advance, actor=None) -> tuple[GoalSheet
     first = advance(sheet, SheetState.SIGNED)
     second = amend(first, actor or first.employee.supervisor.user)
     return first, second
+
+
+# The amendment's URLs: their persona matrix is tests/reviews/test_amendment_permissions.py.
+AMENDMENT_URLS = ("sheet_amend",)

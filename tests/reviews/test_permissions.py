@@ -20,6 +20,7 @@ from reviews import urls as review_urls
 from reviews.models import GoalAnswer, ReviewEvent, SmartCheck
 from reviews.notifications import urls as notification_urls
 from reviews.workflow import TABLE
+from tests.amendment_helpers import AMENDMENT_URLS
 from tests.factories import EmployeeFactory, GoalFactory, GoalSheetFactory, ReviewPeriodFactory
 from tests.page_helpers import (
     HTMX,
@@ -238,7 +239,7 @@ def test_the_matrix_covers_every_url_and_every_transition():
     covered = (
         {url.name for url in SHEET_URLS}
         | set(LIST_URLS) | set(GOAL_SET_URLS) | set(NOTIFICATION_URLS)
-        | set(HR_NOTIFICATION_URLS)
+        | set(HR_NOTIFICATION_URLS) | set(AMENDMENT_URLS)
     )
     # Every workflow page, every notifications page, and keeping goal sets (in goalsapp).
     assert covered == (
@@ -246,6 +247,8 @@ def test_the_matrix_covers_every_url_and_every_transition():
         | {pattern.name for pattern in notification_urls.urlpatterns}
         | {p.name for p in goalsapp_urls.urlpatterns if p.name.startswith("goal_set")})
     assert {action for action, _, _ in TRANSITIONS} == {a.name for a in TABLE if a.is_transition}
+    # The one action that is no transition of its sheet has its own matrix.
+    assert {a.name for a in TABLE if a.new_version_in} == {"amend"}
     assert {(a, s, actor) for a, s, actor in TRANSITIONS} == {
         (a.name, a.source, str(a.actor)) for a in TABLE if a.is_transition
     }
