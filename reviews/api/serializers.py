@@ -75,7 +75,7 @@ class GoalSerializer(serializers.ModelSerializer):
     class Meta:
         model = Goal
         fields = ["id", "position", "competency", "text", "measure_kind", "target", "unit",
-                  "direction", "baseline", "due_on", "weight", "answers"]
+                  "direction", "baseline", "due_on", "weight", "carried_from", "answers"]
 
 
 class SignatureSerializer(serializers.ModelSerializer):
@@ -99,8 +99,10 @@ class SheetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = GoalSheet
+        # `version` is the concurrency counter pages compare; `edition` is "Version N" of an
+        # amended sheet, `amends` the id of the version it amends.
         fields = ["id", "employee_id", "employee_number", "employee_name", "period_id", "period",
-                  "state", "is_signed", "version", "title", "updated_at"]
+                  "state", "is_signed", "version", "edition", "amends", "title", "updated_at"]
 
 
 class SheetDetailSerializer(SheetSerializer):
@@ -112,8 +114,8 @@ class SheetDetailSerializer(SheetSerializer):
     class Meta(SheetSerializer.Meta):
         fields = [*SheetSerializer.Meta.fields, "work_location", "supervisor_name",
                   "goals_completed_since_last", "estimated_total_time", "action_plans",
-                  "milestones", "additional_comments", "locked_at", "goals", "signatures",
-                  "events", "pdf_url"]
+                  "milestones", "additional_comments", "locked_at", "amendment_reason",
+                  "amendment_started_at", "goals", "signatures", "events", "pdf_url"]
 
     def get_pdf_url(self, sheet) -> str | None:
         """Where the archived PDF downloads from, once it is stored."""

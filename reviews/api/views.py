@@ -176,13 +176,17 @@ class SheetFilter(filters.FilterSet):
 @extend_schema(responses={200: s.SheetSerializer, **ERRORS})
 class SheetViewSet(viewsets.ReadOnlyModelViewSet):
     """Goal sheets the caller may see, as on the pages; the detail carries goals, every round of
-    answers, signatures (voided ones too) and the events. Workflow actions stay in the browser."""
+    answers, signatures (voided ones too) and the events. Workflow actions stay in the browser.
+    The list holds one sheet a person and period, as the sheet list does: the newest version of
+    an amended sheet, whose `amends` names the one before (each readable by its id)."""
 
     filterset_class = SheetFilter
 
     def get_queryset(self):
         sheets = (access.sheets_visible_to(self.request.user)
                   .select_related("employee", "period").order_by("period_id", "employee_id", "pk"))
+        if self.action == "list":
+            sheets = sheets.newest_versions()
         if self.action == "retrieve":
             sheets = sheets.prefetch_related(
                 Prefetch("goals__answers", queryset=GoalAnswer.objects.order_by("round")),
