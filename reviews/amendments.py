@@ -44,6 +44,8 @@ def sheet_amend(*, sheet_id: int, actor, reason: str) -> GoalSheet:
     with transaction.atomic():
         amended = lock_sheet(sheet_id)  # two people starting at once: one waits, then is told
         require(actor, amended, "amend")  # a signed version in force, not amended yet
+        if not amended.period.is_open:  # as for starting a sheet: a closed year is final
+            raise WorkflowError(f"The period {amended.period} is closed.")
         try:
             with transaction.atomic():
                 sheet = goals_amendments.amendment_create(amended=amended, actor=actor,

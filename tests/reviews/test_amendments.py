@@ -166,3 +166,11 @@ def test_an_edited_target_changes_only_the_new_version(sheet, advance):
                               replies={})
     assert Goal.objects.get(pk=goal.pk).target == Decimal("40")
     assert Goal.objects.get(pk=goal.carried_from_id).target == Decimal("45")
+
+
+def test_a_closed_periods_sheet_is_not_amended(sheet, advance):
+    first = advance(sheet, S.SIGNED)
+    type(first.period).objects.filter(pk=first.period_id).update(is_open=False)
+    with pytest.raises(WorkflowError, match="The period 2027 is closed."):
+        amend(fresh(first), first.employee.supervisor.user)
+    assert not GoalSheet.objects.filter(amends=first).exists()
