@@ -60,7 +60,8 @@ def test_the_amendment_is_in_the_timeline_of_both_versions(sheet, advance):
 def test_only_the_supervisor_or_hr_may_amend(sheet, advance, persona, request):
     first = advance(sheet, S.SIGNED)
     person = request.getfixturevalue(persona)
-    with pytest.raises(ActionForbidden, match="Only the employee's supervisor or Human Resources may"):
+    with pytest.raises(ActionForbidden,
+                       match="Only the employee's supervisor or Human Resources may"):
         amend(first, person.user)
     assert not GoalSheet.objects.filter(amends=first).exists()
 
