@@ -605,7 +605,9 @@ def test_hr_sign_locks_the_sheet(client, sheet, supervisor, hr, advance):
     ]
     assert "Signed and locked on" in text_of(page(detail))
     assert fresh(sheet).is_signed
-    assert not elements(page(detail), data_testid="actions")  # nothing left to do
+    # Nothing left to do but, should the goals change, start an amendment (a new version).
+    [actions] = elements(page(detail), data_testid="actions")
+    assert text_of(actions) == "Start an amendment"
 
     # The editor is gone for good: the supervisor is sent back to the sheet with the reason.
     before = goal_texts(sheet)
