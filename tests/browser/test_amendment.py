@@ -112,7 +112,7 @@ def test_a_signed_sheet_is_amended_and_signed_again(login, sheet, hr):
         pdf_links.nth(0).click()
     assert download.value.suggested_filename.endswith(".pdf")
 
-    versions.get_by_role("link", name="Version 1").click()
+    versions.get_by_role("link", name="Version 1", exact=True).click()
     expect(hana.get_by_test_id("version-note")).to_contain_text(
         "Version 1 — replaced by version 2 signed on")
     expect(state_badge(hana)).to_have_text("Signed")
