@@ -166,7 +166,8 @@ SHEET_FORMS = {form.step: form for form in (SheetDraftAdminForm, SummaryAdminFor
 HEADER_FIELDS = ("employee", "period", "employee_name", "employee_number", "title",
                  "work_location", "supervisor_name")
 RECORD_FIELDS = ("state", "version", "clarification_round", "locked_at", "created_at",
-                 "updated_at", "state_changed_at")
+                 "updated_at", "state_changed_at", "edition", "amends", "amendment_reason",
+                 "amendment_started_by", "amendment_started_at")
 
 
 @admin.register(GoalSheet)
@@ -174,7 +175,8 @@ class GoalSheetAdmin(WorkflowAdmin):
     """The header is a snapshot of the employee record taken by the workflow, so it is never
     edited here; the draft (with the goals) and the summary are, each in its own state."""
 
-    list_display = ("employee_name", "period", "state", "title", "version", "locked_at")
+    list_display = ("employee_name", "period", "edition", "state", "title", "version",
+                    "locked_at")
     list_filter = ("state", "period", "title")
     list_select_related = ("period",)
     search_fields = ("employee_name", "employee__employee_number", "supervisor_name")
