@@ -105,8 +105,10 @@ def _classify(actor, employee: Employee, sheet: GoalSheet | None,
 
 
 def _sheets_by_employee(employees: list[Employee], period: ReviewPeriod) -> dict:
-    sheets = GoalSheet.objects.filter(employee__in=employees, period=period).select_related(
-        "employee__supervisor", "period")
+    # An amended sheet's newest version: a goal set extends an amendment in draft, never the
+    # signed version it amends.
+    sheets = GoalSheet.objects.newest_versions().filter(
+        employee__in=employees, period=period).select_related("employee__supervisor", "period")
     return {sheet.employee_id: sheet for sheet in sheets}
 
 

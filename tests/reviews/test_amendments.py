@@ -175,3 +175,20 @@ def test_a_closed_periods_sheet_is_not_amended(sheet, advance):
     with pytest.raises(WorkflowError, match="The period 2027 is closed."):
         amend(fresh(first), first.employee.supervisor.user)
     assert not GoalSheet.objects.filter(amends=first).exists()
+
+
+def test_a_goal_set_extends_the_amendment_in_draft_never_the_signed_version(sheet, advance):
+    from goalsapp.models import GoalSet, GoalSetItem
+    from reviews import bulk_assign
+
+    first, second = signed_and_amended(sheet, advance)
+    supervisor = first.employee.supervisor.user
+    goal_set = GoalSet.objects.create(name="Midwest accounts", owner=supervisor)
+    GoalSetItem.objects.create(
+        goal_set=goal_set, competency=first.goals.first().competency, target=Decimal(30),
+        text="Resolve 30 disputed invoices of the Midwest accounts by the period's end.",
+        unit="invoices")
+    plan = bulk_assign.goal_set_apply(actor=supervisor, goal_set=goal_set,
+                                      period=first.period, employees=[first.employee])
+    assert [(o.kind, o.sheet.pk) for o in plan.outcomes] == [(bulk_assign.EXTEND, second.pk)]
+    assert (second.goals.count(), first.goals.count()) == (3, 2)
