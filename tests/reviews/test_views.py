@@ -747,10 +747,12 @@ def test_a_double_click_on_sign_signs_once(
 # below a supervisor is a subquery of the page's own).
 INBOX_QUERIES = 7  # 2 of them for the direct reports who have no sheet yet
 SHEET_LIST_QUERIES = 7  # 6, and the paginator's count
-SHEET_PAGE_QUERIES = 14  # 9, three for the change history, two for the content hash
+# 9, three for the change history, two for the content hash, one for the sheet's versions (an
+# amended sheet lists them all)
+SHEET_PAGE_QUERIES = 15
 # The competency list read once for every row and the library panel, the goals once for the
-# header and the rows, HR's return note from the events already read.
-GOAL_EDITOR_QUERIES = 14  # 13, and one a process reads once (the first request here)
+# header and the rows, HR's return note from the events already read, the sheet's versions.
+GOAL_EDITOR_QUERIES = 15  # 14, and one a process reads once (the first request here)
 
 
 @pytest.mark.parametrize("sheet_count", [2, 10])
