@@ -33,8 +33,9 @@ from .models import ExportJob, SheetArchive
 log = logging.getLogger(__name__)
 CHUNK = 256 * 1024
 MANIFEST = "manifest.csv"
+# `version`: each signed version of an amended sheet is in the export, each its own PDF.
 MANIFEST_COLUMNS = ("employee", "employee_number", "period", "file", "sha256", "size_bytes",
-                    "supervisor_signed", "employee_signed", "hr_signed", "file_check")
+                    "supervisor_signed", "employee_signed", "hr_signed", "file_check", "version")
 PROGRESS_EVERY = 20  # files between two progress updates of a job
 
 
@@ -96,11 +97,12 @@ class ExportEntry:
     employee_name: str
     employee_number: str
     period_name: str
+    version: int  # "Version N" of an amended sheet (1 for any other)
     signed: dict  # role → signed_at of the live signatures
 
 
 ENTRY_FIELDS = ("sheet_id", "file", "sha256", "size", "rendered_at", "sheet__employee_name",
-                "sheet__employee_number", "sheet__period__name")
+                "sheet__employee_number", "sheet__period__name", "sheet__edition")
 
 
 def export_entries(archives: QuerySet[SheetArchive], chunk: int = 500) -> Iterator[ExportEntry]:
@@ -163,7 +165,7 @@ def write_zip(zip_file: zipfile.ZipFile, entries: Iterable[ExportEntry],
         rows.writerow((entry.employee_name, entry.employee_number, entry.period_name, name,
                        entry.sha256, entry.size, _when(entry.signed.get("supervisor")),
                        _when(entry.signed.get("employee")), _when(entry.signed.get("hr")),
-                       check))
+                       check, entry.version))
         count += 1
         after_each(count)
         yield count

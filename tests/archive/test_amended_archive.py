@@ -55,3 +55,21 @@ def test_version_1_still_verifies_after_the_amendment(client, sheet, advance, hr
     response = client.get(reverse("sheet_detail", args=[first.pk]))
     assert "altered outside Goalpost" not in response.content.decode()
     assert first.state == SheetState.SIGNED
+
+
+def test_an_export_holds_both_signed_versions_each_with_its_number(
+        client, admin, sheet, advance, hr, django_capture_on_commit_callbacks):
+    import csv
+    import io
+    import zipfile
+
+    first = sign_for_hr(sheet, advance, django_capture_on_commit_callbacks)
+    second = sign_for_hr(amend(first, hr.user), advance, django_capture_on_commit_callbacks)
+    login(client, admin)
+
+    response = client.post(reverse("archive_export"), {"period": first.period_id})
+
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as exported:
+        manifest = list(csv.DictReader(io.StringIO(exported.read("manifest.csv").decode())))
+        assert [(row["version"], exported.read(row["file"])) for row in manifest] == [
+            ("1", stored_bytes(archive_of(first))), ("2", stored_bytes(archive_of(second)))]
