@@ -17,7 +17,7 @@ COPIED_FIELDS = ("employee_name", "employee_number", "title", "work_location", "
                  "goals_completed_since_last", "employee_comments", "estimated_total_time",
                  "action_plans", "milestones", "additional_comments")
 GOAL_FIELDS = ("competency_id", "text", "measure_kind", "target", "unit", "direction",
-               "baseline", "due_on", "weight", "position", "template_id")
+               "baseline", "due_on", "weight", "position", "template_id", "kpi", "kpi_scope")
 
 
 def amendment_create(*, amended: GoalSheet, actor, reason: str) -> GoalSheet:
