@@ -36,8 +36,8 @@ def test_the_supervisor_starts_version_2_as_a_draft_copy_of_the_signed_sheet(she
     copies = list(second.goals.order_by("position"))
     originals = list(first.goals.order_by("position"))
     assert [g.carried_from_id for g in copies] == [g.pk for g in originals]
-    assert [(g.text, g.target, g.due_on) for g in copies] == [
-        (g.text, g.target, g.due_on) for g in originals]
+    assert [(g.text, g.target, g.due_on, g.kpi, g.kpi_scope) for g in copies] == [
+        (g.text, g.target, g.due_on, g.kpi, g.kpi_scope) for g in originals]
 
 
 def test_hr_may_start_an_amendment_too(sheet, advance, hr):
