@@ -418,7 +418,7 @@ def progress_ledger_record(values, *, actor, ledger_ref: str) -> dict[str, int]:
         ProgressEntry.objects.bulk_update(changed, ["actual", "attained", "entered_by",
                                                     "ledger_actual", "ledger_ref", "updated_at"],
                                           batch_size=1000)
-        _refresh_latest({goal_id for goal_id, _ in wanted})
+        refresh_latest_entries({goal_id for goal_id, _ in wanted})
     return counts
 
 

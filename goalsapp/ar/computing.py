@@ -63,12 +63,13 @@ GOAL_FIELDS = ("pk", "kpi", "kpi_scope", "measure_kind", "target", "baseline", "
 
 def bound_goal_values(period: ReviewPeriod, as_of: date,
                       aggregates: dict[ScopeKey, Aggregates]):
-    """(goal, as_of, value) of every bound goal of the period's signed sheets (only they take
-    actuals); a scope with no ledger rows reads as zeros. Read as values, the goals built with
+    """(goal, as_of, value) of every bound goal of the period's signed sheets, of the version
+    in force (only they take actuals: not a version an amendment replaced); a scope with no
+    ledger rows reads as zeros. Read as values, the goals built with
     only what attainment needs: 5,000 goals with their sheets and employees as full model
     instances took two seconds (bench/ar_kpis.py)."""
     empty = Aggregates(days=window_days(period.starts_on, as_of))
-    rows = (Goal.objects.filter(sheet__period=period).signed().exclude(kpi="")
+    rows = (Goal.objects.filter(sheet__period=period).in_force().exclude(kpi="")
             .values_list(*GOAL_FIELDS, "sheet__employee_id", "sheet__employee__supervisor_id",
                          "sheet__employee__territory"))
     for *values, employee_id, supervisor_id, territory in rows:
