@@ -19,6 +19,16 @@ Status, from the share of the goal's time elapsed (period start → the goal's d
 - at risk: attainment is more than ON_TRACK_GAP (but at most AT_RISK_GAP) below the elapsed share;
 - on track: otherwise;
 - no data: no actual entered yet.
+
+Grade, when a review period closes (the closing review, docs/closing.md), from the final attainment:
+- achieved: attainment ≥ 100 %;
+- partly achieved: attainment ≥ PARTLY_ACHIEVED_FROM (50 %) but below 100 %;
+- not achieved: below that, or no actual at all.
+The supervisor may override a grade with a reason; the computed grade is kept beside it.
+
+Weighted score, when every goal carries a weight (they total 100): Σ weight × attainment / 100,
+each attainment held between 0 and 100 % so one beaten target cannot hide a missed one. It is shown
+beside the rating; it informs, it never decides.
 """
 
 from dataclasses import dataclass
@@ -30,6 +40,7 @@ ONE = Decimal(1)
 ON_TRACK_GAP = Decimal("0.10")  # up to 10 percentage points behind the elapsed share
 AT_RISK_GAP = Decimal("0.25")  # up to 25 points behind; further is off track
 CENT = Decimal("0.01")
+PARTLY_ACHIEVED_FROM = Decimal("0.50")  # half the target or more, short of all of it
 
 
 class Status(StrEnum):
@@ -59,6 +70,45 @@ ATTAINMENT_RULE = (
     "when higher is better, (2 × target − actual) ÷ target when lower is better. Over 100 % means "
     "the target was beaten."
 )
+
+
+class Grade(StrEnum):
+    ACHIEVED = "achieved"
+    PARTLY_ACHIEVED = "partly_achieved"
+    NOT_ACHIEVED = "not_achieved"
+
+    @property
+    def label(self) -> str:
+        return GRADE_LABELS[self]
+
+
+GRADE_LABELS = {Grade.ACHIEVED: "Achieved", Grade.PARTLY_ACHIEVED: "Partly achieved",
+                Grade.NOT_ACHIEVED: "Not achieved"}
+GRADE_RULE = (
+    "Achieved: 100 % or more of the target. Partly achieved: 50 % or more, short of the target. "
+    "Not achieved: under 50 %, or no actual recorded."
+)
+WEIGHTED_SCORE_RULE = (
+    "Σ weight × attainment ÷ 100, each attainment counted between 0 % and 100 %; shown only when "
+    "the weights total 100. It informs the rating; it does not decide it."
+)
+
+
+def grade(attained: Decimal | None) -> Grade:
+    """The closing grade the attainment rule gives (before any override)."""
+    if attained is None or attained < PARTLY_ACHIEVED_FROM:
+        return Grade.NOT_ACHIEVED
+    return Grade.ACHIEVED if attained >= ONE else Grade.PARTLY_ACHIEVED
+
+
+def weighted_score(weighted: list[tuple[int | None, Decimal | None]]) -> Decimal | None:
+    """Σ weight × attainment (held to 0..1) / 100 over (weight, attainment) pairs, as a share
+    (1 = 100 %); None unless every goal has a weight and the weights total 100."""
+    if not weighted or any(w is None for w, _ in weighted) or sum(w for w, _ in weighted) != 100:
+        return None
+    total = sum((Decimal(w) * min(max(a or Decimal(0), Decimal(0)), ONE) for w, a in weighted),
+                Decimal(0))
+    return total / 100
 
 
 def _meets(actual: Decimal, target: Decimal, higher_is_better: bool) -> bool:

@@ -93,6 +93,18 @@ class ReviewPeriod(models.Model):
     answers_due = models.DateField(help_text="Employees answer every goal by this date.")
     signatures_due = models.DateField(help_text="Supervisor and employee sign by this date.")
     hr_review_due = models.DateField(help_text="HR reviews and signs by this date.")
+    # The closing review at the period's end (docs/closing.md); empty: that stage has no due
+    # date, so nothing about it is ever overdue.
+    self_assessments_due = models.DateField(
+        null=True, blank=True, help_text="Employees write their self-assessment by this date.")
+    assessments_due = models.DateField(
+        null=True, blank=True,
+        help_text="Supervisors write their assessment and propose a rating by this date.")
+    closing_signatures_due = models.DateField(
+        null=True, blank=True,
+        help_text="Supervisor and employee sign the closing review by this date.")
+    hr_closing_due = models.DateField(
+        null=True, blank=True, help_text="HR calibrates and signs the closing review by this date.")
     currency = models.CharField(max_length=3, default="USD")
     is_open = models.BooleanField(default=True)
 

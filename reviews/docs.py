@@ -26,5 +26,7 @@ def workflow_mermaid() -> str:
             drawn.add(action.name)
             lines.append(f"    {action.source.value} --> {action.new_version_in.value}: "
                          f"{action.label} (a new version)")
-    lines.append("    signed --> [*]")
+    # Opening the closing review is not a row of the table: the period's end opens it, or HR.
+    lines.append("    signed --> closing_self_assessment: Open closing (period end, or HR)")
+    lines.append("    closed --> [*]")
     return "\n".join(lines)

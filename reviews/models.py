@@ -12,11 +12,11 @@ from goalsapp.models import (
     Goal,
     GoalSheet,
     LockedSheetQuerySet,
-    SheetState,
     refuse_if_sheet_locked,
 )
 
-from .workflow import EVENT_WORDS
+from .signature_record import SignatureRecord
+from .workflow import EVENT_WORDS, state_label
 
 
 class RecordAltered(Exception):
@@ -156,33 +156,16 @@ class ESignatureConsent(models.Model):
         return f"{self.user} consented {self.given_at:%Y-%m-%d %H:%M}"
 
 
-class Signature(models.Model):
-    class Role(models.TextChoices):
-        SUPERVISOR = "supervisor", "Supervisor"
-        EMPLOYEE = "employee", "Employee"
-        HR = "hr", "Human Resources"
+class Signature(SignatureRecord):
+    """A signature on the goals (the agreement)."""
 
     sheet = models.ForeignKey(GoalSheet, on_delete=models.PROTECT, related_name="signatures")
-    role = models.CharField(max_length=20, choices=Role.choices)
-    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+")
-    typed_name = models.CharField(max_length=150)
-    signed_at = models.DateTimeField(default=timezone.now)
-    content_hash = models.CharField(max_length=64)
-    voided_at = models.DateTimeField(null=True, blank=True)
-    void_reason = models.CharField(max_length=200, blank=True)
-    # The evidence of e-signature practice (reviews/esign.py); empty on signatures made before
-    # it was kept.
     consent = models.ForeignKey(ESignatureConsent, on_delete=models.PROTECT, null=True,
                                 blank=True, related_name="signatures")
-    authenticated_at = models.DateTimeField(null=True, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True, default="")
 
     objects = SignatureQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["signed_at"]
+    class Meta(SignatureRecord.Meta):
         constraints = [
             # At most one live signature per role: a second concurrent signer fails here.
             models.UniqueConstraint(
@@ -191,9 +174,6 @@ class Signature(models.Model):
             )
         ]
 
-    def __str__(self):
-        return f"{self.get_role_display()}: {self.typed_name}"
-
     def save(self, *args, **kwargs):
         refuse_if_sheet_locked(self.sheet_id)
         super().save(*args, **kwargs)
@@ -201,12 +181,6 @@ class Signature(models.Model):
     def delete(self, *args, **kwargs):
         refuse_if_sheet_locked(self.sheet_id)
         return super().delete(*args, **kwargs)
-
-    @property
-    def has_evidence(self) -> bool:
-        """Signatures made before e-signature practice was kept have none."""
-        return bool(self.consent_id or self.authenticated_at or self.ip_address
-                    or self.user_agent)
 
 
 class ReviewEvent(models.Model):
@@ -240,11 +214,11 @@ class ReviewEvent(models.Model):
 
     @property
     def from_label(self) -> str:
-        return SheetState(self.from_state).label if self.from_state else ""
+        return state_label(self.from_state) if self.from_state else ""
 
     @property
     def to_label(self) -> str:
-        return SheetState(self.to_state).label
+        return state_label(self.to_state)
 
     @property
     def description(self) -> str:
@@ -273,5 +247,16 @@ class RecordCorrection(models.Model):
                 f"at {self.at:%Y-%m-%d %H:%M}")
 
 
-__all__ = ["ESignatureConsent", "GoalAnswer", "PartOfSignedGoal", "RecordAltered",
+# The closing review (a separate document on the same sheet) lives in its own module.
+from .closing_models import (  # noqa: E402
+    ClosingReview,
+    ClosingSignature,
+    GoalResult,
+    RatingLevel,
+    RatingScale,
+)
+
+__all__ = ["ClosingReview", "ClosingSignature", "GoalResult", "RatingLevel", "RatingScale",
+           "SignatureRecord", "ESignatureConsent", "GoalAnswer", "PartOfSignedGoal",
+           "RecordAltered",
            "RecordCorrection", "ReviewEvent", "Signature", "SmartCheck"]

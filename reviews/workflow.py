@@ -1,5 +1,10 @@
 """The workflow table: the single source of truth for who may do what to a sheet in which state.
 
+It covers two documents on the same sheet: the goals (SheetState, from drafting to HR's
+signature) and, once the period ends, the closing review (ClosingState, from the employee's
+self-assessment to HR's closing signature). Their state values never collide, so one table, one
+NEXT_ACTOR and one `require` serve both; roles are always held on the sheet.
+
 Views, buttons, the inbox and the docs read this table; services enforce it under a row lock.
 A *transition* moves the sheet to another state; a *step* is work done inside a state (editing
 goals, answering one goal, a SMART check) and leaves the state as it is.
@@ -13,6 +18,8 @@ from django.db.models import Q
 
 from goalsapp.access import employee_of, is_hr
 from goalsapp.models import GoalSheet, SheetState
+
+from .closing_states import ClosingState
 
 
 class Role(StrEnum):
@@ -47,9 +54,10 @@ class StaleVersion(WorkflowError):
 class Action:
     name: str
     label: str
-    source: SheetState
+    source: SheetState | ClosingState
     actor: Role
-    targets: tuple[SheetState, ...]  # empty for a step; the service picks when more than one
+    # Empty for a step; the service picks when more than one.
+    targets: tuple[SheetState | ClosingState, ...]
     guard: str
     url_name: str  # where the user does it: a step's page or the transition confirmation
     button: str = "btn-primary"
@@ -69,6 +77,7 @@ class Action:
 
 
 S = SheetState
+C = ClosingState
 # What every signature asks besides its own guard (checked by reviews/esign.py).
 E_SIGNATURE = "consent to sign electronically on file and a recent sign-in."
 AMEND_GUARD = ("A reason; the version in force (not one already amended); no other amendment "
@@ -114,6 +123,35 @@ TABLE: tuple[Action, ...] = (
     *(Action("amend", "Start an amendment", S.SIGNED, actor, (), AMEND_GUARD, "sheet_amend",
              "btn-outline-primary", new_version_in=S.DRAFTING)
       for actor in (Role.SUPERVISOR, Role.HR)),
+    # The closing review (docs/closing.md) --------------------------------------------------
+    Action("self_assess", "Write self-assessment", C.SELF_ASSESSMENT, Role.EMPLOYEE, (),
+           "A few words on each goal and overall.", "closing_self_assessment"),
+    Action("submit_self_assessment", "Submit self-assessment", C.SELF_ASSESSMENT, Role.EMPLOYEE,
+           (C.SUPERVISOR_ASSESSMENT,), "A self-assessment on every goal and overall.",
+           "closing_transition"),
+    Action("assess", "Write assessment", C.SUPERVISOR_ASSESSMENT, Role.SUPERVISOR, (),
+           "An assessment per goal and overall, a proposed rating; a reason for every grade "
+           "overridden.", "closing_assessment"),
+    Action("submit_assessment", "Submit assessment", C.SUPERVISOR_ASSESSMENT, Role.SUPERVISOR,
+           (C.CALIBRATION,),
+           "An assessment on every goal and overall; a proposed rating on the active scale.",
+           "closing_transition"),
+    Action("release_for_signatures", "Release for signatures", C.CALIBRATION, Role.HR,
+           (C.SUPERVISOR_SIGNATURE,), "A rating stands (proposed, or adjusted in calibration).",
+           "closing_transition"),
+    Action("sign_closing_supervisor", "Sign closing as supervisor", C.SUPERVISOR_SIGNATURE,
+           Role.SUPERVISOR, (C.EMPLOYEE_SIGNATURE,),
+           "The typed name matches the signer; " + E_SIGNATURE, "closing_transition"),
+    Action("sign_closing_employee", "Sign closing as employee", C.EMPLOYEE_SIGNATURE,
+           Role.EMPLOYEE, (C.HR_REVIEW,),
+           "The acknowledgement shown and accepted; the typed name matches; " + E_SIGNATURE,
+           "closing_transition"),
+    Action("return_closing", "Return to supervisor", C.HR_REVIEW, Role.HR,
+           (C.SUPERVISOR_ASSESSMENT,), "A note saying why; every closing signature is voided.",
+           "closing_transition", "btn-outline-danger"),
+    Action("sign_closing_hr", "Sign closing for HR", C.HR_REVIEW, Role.HR, (C.CLOSED,),
+           "The earlier closing signatures match the content; " + E_SIGNATURE,
+           "closing_transition"),
 )
 
 # Who must act next in each state (the inbox, and reminders later, read this).
@@ -124,6 +162,13 @@ NEXT_ACTOR: dict[SheetState, Role | None] = {
     S.EMPLOYEE_SIGNATURE: Role.EMPLOYEE,
     S.HR_REVIEW: Role.HR,
     S.SIGNED: None,
+    C.SELF_ASSESSMENT: Role.EMPLOYEE,
+    C.SUPERVISOR_ASSESSMENT: Role.SUPERVISOR,
+    C.CALIBRATION: Role.HR,
+    C.SUPERVISOR_SIGNATURE: Role.SUPERVISOR,
+    C.EMPLOYEE_SIGNATURE: Role.EMPLOYEE,
+    C.HR_REVIEW: Role.HR,
+    C.CLOSED: None,
 }
 assert all(NEXT_ACTOR[a.source] == a.actor for a in TABLE if a.is_awaited), \
     "NEXT_ACTOR disagrees with TABLE"
@@ -137,13 +182,36 @@ STAGE_DUE_FIELD: dict[SheetState, str | None] = {
     S.EMPLOYEE_SIGNATURE: "signatures_due",
     S.HR_REVIEW: "hr_review_due",
     S.SIGNED: None,
+    C.SELF_ASSESSMENT: "self_assessments_due",
+    C.SUPERVISOR_ASSESSMENT: "assessments_due",
+    C.CALIBRATION: "hr_closing_due",
+    C.SUPERVISOR_SIGNATURE: "closing_signatures_due",
+    C.EMPLOYEE_SIGNATURE: "closing_signatures_due",
+    C.HR_REVIEW: "hr_closing_due",
+    C.CLOSED: None,
 }
 
 
-def stage_due_date(sheet: GoalSheet):
-    """The date the sheet's current stage is due, or None once it is signed."""
-    field = STAGE_DUE_FIELD[SheetState(sheet.state)]
-    return getattr(sheet.period, field) if field else None
+def sheet_of(document) -> GoalSheet:
+    """The sheet a document belongs to: the sheet itself, or the sheet a closing review closes.
+    Roles, visibility and the period are always the sheet's."""
+    return document if isinstance(document, GoalSheet) else document.sheet
+
+
+def stage_due_date(document):
+    """The date the document's current stage is due, or None once it is signed (or when the
+    period sets no date for that stage)."""
+    field = STAGE_DUE_FIELD[document.state]
+    return getattr(sheet_of(document).period, field) if field else None
+
+
+STATE_LABELS = {**dict(SheetState.choices), **dict(ClosingState.choices)}
+assert len(STATE_LABELS) == len(SheetState) + len(ClosingState), "state values collide"
+
+
+def state_label(value: str) -> str:
+    """A state of either document as people read it."""
+    return STATE_LABELS[value]
 
 
 # What the inbox offers as the next step in each state: the first action the table lists for it.
@@ -164,18 +232,29 @@ EVENT_WORDS = {
     "return_to_supervisor": "returned the sheet to the supervisor",
     "sign_hr": "signed for HR; the sheet is locked",
     "amend": "started an amendment",
+    "open_closing": "opened the closing review",
+    "self_assess": "wrote the self-assessment",
+    "submit_self_assessment": "submitted the self-assessment",
+    "submit_assessment": "submitted the assessment and proposed a rating",
+    "override_grade": "overrode a goal's grade",
+    "release_for_signatures": "released the closing review for signatures",
+    "sign_closing_supervisor": "signed the closing review as supervisor",
+    "sign_closing_employee": "signed the closing review as employee",
+    "return_closing": "returned the closing review to the supervisor",
+    "sign_closing_hr": "signed the closing review for HR; it is locked",
 }
 
 SIGNATURE_ROLE = {"sign_supervisor": Role.SUPERVISOR, "sign_employee": Role.EMPLOYEE,
-                  "sign_hr": Role.HR}
+                  "sign_hr": Role.HR, "sign_closing_supervisor": Role.SUPERVISOR,
+                  "sign_closing_employee": Role.EMPLOYEE, "sign_closing_hr": Role.HR}
 
 
-def signing_action(state: SheetState) -> Action | None:
-    """The signature the sheet waits for in `state`, if any."""
+def signing_action(state: SheetState | ClosingState) -> Action | None:
+    """The signature the document waits for in `state`, if any."""
     return next((a for a in TABLE if a.source == state and a.name in SIGNATURE_ROLE), None)
 
 
-def states_acted_on_by(role: Role) -> list[SheetState]:
+def states_acted_on_by(role: Role) -> list[SheetState | ClosingState]:
     return [state for state, actor in NEXT_ACTOR.items() if actor == role]
 
 
@@ -244,11 +323,12 @@ def action_named(name: str) -> list[Action]:
     return [a for a in TABLE if a.name == name]
 
 
-def actions_for(user, sheet: GoalSheet) -> list[Action]:
-    """What `user` may do to `sheet` now; the page's buttons are exactly these."""
-    roles = roles_of(user, sheet)
-    actions = [a for a in TABLE if a.source == sheet.state and a.actor in roles]
-    if any(a.new_version_in for a in actions) and amendment_refusal(sheet):
+def actions_for(user, document) -> list[Action]:
+    """What `user` may do to `document` (a sheet or its closing review) now; the page's buttons
+    are exactly these."""
+    roles = roles_of(user, sheet_of(document))
+    actions = [a for a in TABLE if a.source == document.state and a.actor in roles]
+    if any(a.new_version_in for a in actions) and amendment_refusal(document):
         actions = [a for a in actions if not a.new_version_in]
     return actions
 
@@ -267,12 +347,13 @@ def amendment_refusal(sheet: GoalSheet) -> str:
             "starting another amendment.")
 
 
-def require(user, sheet: GoalSheet, name: str) -> Action:
-    """The action, if `user` may take it on `sheet` in its current state; else a clear error."""
+def require(user, document, name: str) -> Action:
+    """The action, if `user` may take it on `document` (a sheet or its closing review) in its
+    current state; else a clear error."""
     candidates = action_named(name)
     if not candidates:
         raise WorkflowError(f"There is no action called {name!r}.")
-    roles = roles_of(user, sheet)
+    roles = roles_of(user, sheet_of(document))
     # The role comes first: someone who may never take this action hears why (403), whatever
     # the state; someone who may, but not now, hears that the state has moved on.
     if not any(a.actor in roles for a in candidates):
@@ -280,24 +361,26 @@ def require(user, sheet: GoalSheet, name: str) -> Action:
         raise ActionForbidden(
             f"Only {actors} may “{candidates[0].label.lower()}” on this sheet."
         )
-    action = next((a for a in candidates if a.source == sheet.state and a.actor in roles), None)
+    action = next((a for a in candidates if a.source == document.state and a.actor in roles),
+                  None)
     if action is None:
-        raise WorkflowError(state_refusal(sheet, name))
-    if action.new_version_in and (refusal := amendment_refusal(sheet)):
+        raise WorkflowError(state_refusal(document, name))
+    if action.new_version_in and (refusal := amendment_refusal(document)):
         raise WorkflowError(refusal)
     return action
 
 
-def state_refusal(sheet: GoalSheet, name: str) -> str:
+def state_refusal(document, name: str) -> str:
     """The sentence require() gives when the sheet's state rules the action out: read by every
     caller that reports the refusal (a page's message, a skipped employee in a goal set)."""
     candidates = action_named(name)
     if not candidates:
         return f"There is no action called {name!r}."
-    return (f"This sheet is in {sheet.get_state_display()}; "
+    noun = "sheet" if isinstance(document, GoalSheet) else "closing review"
+    return (f"This {noun} is in {document.get_state_display()}; "
             f"“{candidates[0].label}” is not possible now.")
 
 
-def waiting_on(user, sheet: GoalSheet) -> bool:
-    role = NEXT_ACTOR[SheetState(sheet.state)]
-    return role is not None and role in roles_of(user, sheet)
+def waiting_on(user, document) -> bool:
+    role = NEXT_ACTOR[document.state]
+    return role is not None and role in roles_of(user, sheet_of(document))
