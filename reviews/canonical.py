@@ -84,3 +84,59 @@ def canonical_json(sheet: GoalSheet, canonical: dict | None = None) -> str:
 def content_hash(sheet: GoalSheet, canonical: dict | None = None) -> str:
     """The SHA-256 of the canonical content; pass `canonical` when already built (saves queries)."""
     return hashlib.sha256(canonical_json(sheet, canonical).encode("utf-8")).hexdigest()
+
+
+# The closing review --------------------------------------------------------------------------
+# What the three closing signatures vouch for: the results, both parties' words, the rating that
+# stands and the weighted score, bound to the signed goals by their own content hash. States,
+# signatures and timestamps of the workflow stay out, as on the goals.
+
+def closing_canonical(review) -> dict:
+    sheet = review.sheet
+    results = []
+    for result in review.results.select_related("goal__competency").order_by(
+            "goal__position", "goal_id"):
+        goal = result.goal
+        results.append({
+            "goal": goal.pk,
+            "position": goal.position,
+            "competency": goal.competency.name,
+            "text": goal.text,
+            "target": _text(goal.target),
+            "unit": goal.unit,
+            "weight": goal.weight,
+            "final_actual": _text(result.final_actual),
+            "as_of": result.as_of.isoformat() if result.as_of else "",
+            "attained": _text(result.attained),
+            "computed_grade": result.computed_grade,
+            "override_grade": result.override_grade,
+            "override_reason": result.override_reason,
+            "self_assessment": result.self_assessment,
+            "supervisor_assessment": result.supervisor_assessment,
+        })
+    rating = review.rating
+    return {
+        "closing_review": review.pk,
+        "sheet": sheet.pk,
+        "goals_content_sha256": content_hash(sheet),
+        "employee_number": sheet.employee_number,
+        "employee_name": sheet.employee_name,
+        "title": sheet.title,
+        "supervisor_name": sheet.supervisor_name,
+        "period": {"name": sheet.period.name, "starts_on": sheet.period.starts_on.isoformat(),
+                   "ends_on": sheet.period.ends_on.isoformat()},
+        "results": results,
+        "self_assessment": review.self_assessment,
+        "supervisor_assessment": review.supervisor_assessment,
+        "rating": ({"value": rating.value, "label": rating.label} if rating else None),
+        "weighted_score": _text(review.weighted_score),
+    }
+
+
+def closing_canonical_json(review, canonical: dict | None = None) -> str:
+    return json.dumps(closing_canonical(review) if canonical is None else canonical,
+                      sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def closing_content_hash(review, canonical: dict | None = None) -> str:
+    return hashlib.sha256(closing_canonical_json(review, canonical).encode("utf-8")).hexdigest()
