@@ -304,6 +304,17 @@ def may_load_ar_data(user) -> bool:
     return sees_everything(user)
 
 
+def may_configure_ratings(user) -> bool:
+    """The rating scale of closing reviews (its levels, labels and descriptions) is HR's."""
+    return is_hr(user)
+
+
+def may_open_closing_reviews(user) -> bool:
+    """The closing page (open a period's closing early, release reviews from calibration) is
+    for HR; which sheets they may act on is the workflow table's question."""
+    return is_hr(user)
+
+
 def may_change_reminder_settings(user) -> bool:
     """The numbers reminders and escalations go by are set by HR and administrators."""
     return sees_everything(user)
@@ -383,6 +394,14 @@ class Can:
     @cached_property
     def load_ar_data(self) -> bool:
         return may_load_ar_data(self.user)
+
+    @cached_property
+    def configure_ratings(self) -> bool:
+        return may_configure_ratings(self.user)
+
+    @cached_property
+    def open_closing_reviews(self) -> bool:
+        return may_open_closing_reviews(self.user)
 
     @cached_property
     def change_reminder_settings(self) -> bool:

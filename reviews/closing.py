@@ -34,6 +34,11 @@ from .workflow import (
     signing_action,
 )
 
+CLOSING_ACKNOWLEDGEMENT = (
+    "I acknowledge that my supervisor has reviewed my results for this period with me and that I "
+    "have read this closing review. My signature means that I have seen it, not necessarily that "
+    "I agree with it; my self-assessment above is my own account."
+)
 C = ClosingState
 GRADES = {grade.value for grade in attainment.Grade}
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import amend, consent, goal_sets, library, lists, overview, sheet, steps
+from .views import amend, closing, consent, goal_sets, library, lists, overview, sheet, steps
 
 urlpatterns = [
     path("", lists.inbox, name="inbox"),
@@ -25,5 +25,15 @@ urlpatterns = [
     path("sheets/<int:pk>/answers/<int:goal_id>/", steps.goal_answer, name="goal_answer"),
     path("sheets/<int:pk>/smart/", steps.sheet_smart, name="sheet_smart"),
     path("sheets/<int:pk>/smart/<int:goal_id>/", steps.goal_smart, name="goal_smart"),
+    # The closing review at the period's end (docs/closing.md)
+    path("sheets/<int:pk>/closing/open/", closing.closing_open, name="closing_open"),
+    path("sheets/<int:pk>/closing/self-assessment/", closing.closing_self_assessment,
+         name="closing_self_assessment"),
+    path("sheets/<int:pk>/closing/assessment/", closing.closing_assessment,
+         name="closing_assessment"),
+    path("sheets/<int:pk>/closing/do/<slug:action>/", closing.closing_transition,
+         name="closing_transition"),
+    path("hr/closing/", closing.closing_hr, name="closing_hr"),
+    path("hr/rating-scale/", closing.rating_scale, name="rating_scale"),
     path("account/e-signature-consent/", consent.esign_consent, name="esign_consent"),
 ]

@@ -9,6 +9,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from goalsapp.seeds import form_acknowledgement
 from goalsapp.views.common import forbidden
 
+from ..closing import CLOSING_ACKNOWLEDGEMENT
+from ..closing_selectors import closing_of, closing_view, may_open_closing
 from ..panels import sheet_panels, version_cells
 from ..selectors import sheet_view
 from ..workflow import (
@@ -51,5 +53,25 @@ def sheet_context(request, sheet, view=None, **extra) -> dict:
         "acknowledgement": form_acknowledgement(),
         "sheet_panels": sheet_panels(),
         "version_cells": version_cells(),
+        **closing_context(request, sheet),
         **extra,
+    }
+
+
+def closing_context(request, sheet) -> dict:
+    """The closing review's section of the sheet page (only a signed sheet has one)."""
+    if not sheet.is_signed:
+        return {}
+    review = closing_of(sheet)
+    if review is None:
+        return {"may_open_closing": may_open_closing(request.user, sheet)}
+    actions = actions_for(request.user, review)
+    next_role = NEXT_ACTOR[review.state]
+    return {
+        "closing": review,
+        "closing_view": closing_view(review),
+        "closing_steps": [a for a in actions if not a.is_transition],
+        "closing_transitions": [a for a in actions if a.is_transition],
+        "closing_waiting_on": ROLE_NAMES[next_role] if next_role else None,
+        "closing_acknowledgement": CLOSING_ACKNOWLEDGEMENT,
     }
