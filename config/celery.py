@@ -35,6 +35,10 @@ app.conf.beat_schedule = {
     # the broker's return instead of at the next reminder sweep. An empty outbox costs a query.
     "deliver-outbox": {"task": "notifications.deliver_notifications",
                        "schedule": float(os.getenv("NOTIFICATION_OUTBOX_SECONDS", "60"))},
+    # --- Closing (issue 15): the morning after a period ends, every signed sheet of it gets its
+    # closing review. Opening is idempotent, so a missed night only opens them a day later.
+    "open-due-closing-reviews": {"task": "reviews.open_due_closing_reviews",
+                                 "schedule": crontab(hour=2, minute=30)},
 }
 
 

@@ -131,6 +131,14 @@ class ReviewPeriodAdmin(admin.ModelAdmin):
     list_display = ("name", "starts_on", "ends_on", "goals_due", "hr_review_due", "is_open")
     list_filter = ("is_open",)
     search_fields = ("name",)
+    fieldsets = (
+        (None, {"fields": ("name", "starts_on", "ends_on", "currency", "is_open")}),
+        ("Goals due", {"fields": ("goals_due", "answers_due", "signatures_due",
+                                  "hr_review_due")}),
+        ("Closing review due (docs/closing.md; empty: no due date)",
+         {"fields": ("self_assessments_due", "assessments_due", "closing_signatures_due",
+                     "hr_closing_due")}),
+    )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

@@ -700,7 +700,8 @@ def _layers(new_people: dict, lines: dict[str, str]) -> list[list[str]]:
 
 
 PERIOD_FIELDS = ("name", "starts_on", "ends_on", "goals_due", "answers_due", "signatures_due",
-                 "hr_review_due", "currency", "is_open")
+                 "hr_review_due", "self_assessments_due", "assessments_due",
+                 "closing_signatures_due", "hr_closing_due", "currency", "is_open")
 
 
 def period_save(*, values: dict, period: ReviewPeriod | None = None) -> ReviewPeriod:

@@ -13,10 +13,11 @@ from django.utils.formats import date_format
 
 from goalsapp.models import Goal, GoalSheet
 
-from .canonical import content_hash
+from .canonical import closing_content_hash, content_hash
 from .models import RecordCorrection, Signature
 
 ALTERED = "This record was altered outside Goalpost"
+CLOSING_TABLES = ("reviews_closingreview", "reviews_goalresult", "reviews_closingsignature")
 
 
 def signed_record_problems(sheet: GoalSheet, live_signatures=None,
@@ -27,6 +28,24 @@ def signed_record_problems(sheet: GoalSheet, live_signatures=None,
         return []
     if live_signatures is None:
         live_signatures = list(sheet.signatures.filter(voided_at__isnull=True))
+    return (_signature_problems(live_signatures, lambda: current_hash or content_hash(sheet))
+            + record_corrections(sheet))
+
+
+def closing_record_problems(review) -> list[str]:
+    """The same for a closed closing review: three live closing signatures, one per role, each
+    matching the closing content as it is now, and the legal corrections made to its rows."""
+    if not review.is_closed:
+        return []
+    live = list(review.signatures.filter(voided_at__isnull=True))
+    return (_signature_problems(live, lambda: closing_content_hash(review))
+            + _sentences(_references().filter(
+                Q(table_name="reviews_closingreview", row_ref=review.pk)
+                | Q(table_name__in=CLOSING_TABLES, review_ref=review.pk))))
+
+
+def _signature_problems(live_signatures, current_hash) -> list[str]:
+    """One signature per role, each vouching for the content now (`current_hash()`)."""
     problems = []
     by_role = {}
     for signature in live_signatures:
@@ -38,13 +57,13 @@ def signed_record_problems(sheet: GoalSheet, live_signatures=None,
         elif count > 1:
             problems.append(f"There are {count} {label.lower()} signatures instead of one.")
     if live_signatures:
-        current_hash = current_hash or content_hash(sheet)
+        digest = current_hash()
         for signature in live_signatures:
-            if signature.content_hash != current_hash:
+            if signature.content_hash != digest:
                 problems.append(
                     f"The {signature.get_role_display().lower()} signature no longer matches "
                     "the content: the content changed after it was signed.")
-    return problems + record_corrections(sheet)
+    return problems
 
 
 def _references():
@@ -52,6 +71,7 @@ def _references():
     return RecordCorrection.objects.annotate(
         sheet_ref=Cast(KT("row_before__sheet_id"), BigIntegerField()),
         goal_ref=Cast(KT("row_before__goal_id"), BigIntegerField()),
+        review_ref=Cast(KT("row_before__review_id"), BigIntegerField()),
         row_ref=Cast(KT("row_before__id"), BigIntegerField()))
 
 
@@ -63,10 +83,17 @@ def record_corrections(sheet: GoalSheet) -> list[str]:
     goal_ids = Goal.objects.filter(sheet_id=sheet.pk).values("pk")
     removed_goal_ids = _references().filter(table_name="goalsapp_goal",
                                             sheet_ref=sheet.pk).values("row_ref")
-    rows = _references().filter(
+    # The closing review's rows also name the sheet or a goal; they are its own record
+    # (closing_record_problems), not the goals'.
+    return _sentences(_references().filter(
         Q(sheet_ref=sheet.pk) | Q(table_name="goalsapp_goalsheet", row_ref=sheet.pk)
         | Q(goal_ref__in=goal_ids) | Q(goal_ref__in=removed_goal_ids)
-    ).order_by("at", "id").values_list("at", "db_user", "reason", "table_name", "operation")
+    ).exclude(table_name__in=CLOSING_TABLES))
+
+
+def _sentences(references) -> list[str]:
+    rows = references.order_by("at", "id").values_list("at", "db_user", "reason", "table_name",
+                                                        "operation")
     # One transaction is one correction: its rows share the time, the user and the reason.
     corrections: dict[tuple, Counter] = {}
     for at, db_user, reason, table, operation in rows:

@@ -58,7 +58,8 @@ class PeriodSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReviewPeriod
         fields = ["id", "name", "starts_on", "ends_on", "goals_due", "answers_due",
-                  "signatures_due", "hr_review_due", "currency", "is_open"]
+                  "signatures_due", "hr_review_due", "self_assessments_due", "assessments_due",
+                  "closing_signatures_due", "hr_closing_due", "currency", "is_open"]
         read_only_fields = ["id"]
 
 

@@ -11,11 +11,12 @@ from .models import ExportJob, SheetArchive
 
 @admin.register(SheetArchive)
 class SheetArchiveAdmin(admin.ModelAdmin):
-    list_display = ("sheet", "status", "rendered_at", "size", "sha256", "attempts", "short_error")
-    list_filter = ("status",)
+    list_display = ("sheet", "kind", "status", "rendered_at", "size", "sha256", "attempts",
+                    "short_error")
+    list_filter = ("status", "kind")
     list_select_related = ("sheet__period",)
     search_fields = ("sheet__employee_name", "sheet__employee_number", "sha256")
-    readonly_fields = ("sheet", "status", "file", "sha256", "size", "error", "attempts",
+    readonly_fields = ("sheet", "kind", "status", "file", "sha256", "size", "error", "attempts",
                        "created_at", "claimed_at", "rendered_at")
     actions = ["retry_rendering"]
 

@@ -2,6 +2,7 @@
 the after-commit hook already ran (a demo loaded before the archive existed, or a broker down)."""
 
 from goalsapp.models import GoalSheet
+from reviews.closing_states import ClosingState
 
 from .models import SheetArchive
 
@@ -12,9 +13,14 @@ def archive_signed_sheets(period) -> list[str]:
     from .tasks import render_archive
 
     lines = []
-    stored = SheetArchive.objects.exclude(file="").values_list("sheet_id", flat=True)
+    stored = SheetArchive.objects.exclude(file="")
     for sheet in GoalSheet.objects.signed().filter(period=period).exclude(
-            pk__in=stored):
+            pk__in=stored.filter(kind=SheetArchive.Kind.GOALS).values("sheet_id")):
         status = render_archive(sheet.pk)  # in-process: the demo must end archived
         lines.append(f"Archived PDF of {sheet.employee_name}'s signed sheet: {status}.")
+    for sheet in GoalSheet.objects.filter(period=period, closing__state=ClosingState.CLOSED
+                                          ).exclude(pk__in=stored.filter(
+                                              kind=SheetArchive.Kind.CLOSING).values("sheet_id")):
+        status = render_archive(sheet.pk, SheetArchive.Kind.CLOSING)
+        lines.append(f"Archived PDF of {sheet.employee_name}'s closing review: {status}.")
     return lines

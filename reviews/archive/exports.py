@@ -25,7 +25,7 @@ from django.utils.text import slugify
 from goalsapp import csv_safe
 from goalsapp.access import may_export_archives, sheets_visible_to
 from goalsapp.models import Employee, GoalSheet, ReviewPeriod
-from reviews.models import Signature
+from reviews.models import ClosingSignature, Signature
 from reviews.workflow import ActionForbidden
 
 from .models import ExportJob, SheetArchive
@@ -35,7 +35,8 @@ CHUNK = 256 * 1024
 MANIFEST = "manifest.csv"
 # `version`: each signed version of an amended sheet is in the export, each its own PDF.
 MANIFEST_COLUMNS = ("employee", "employee_number", "period", "file", "sha256", "size_bytes",
-                    "supervisor_signed", "employee_signed", "hr_signed", "file_check", "version")
+                    "supervisor_signed", "employee_signed", "hr_signed", "file_check", "version",
+                    "document")
 PROGRESS_EVERY = 20  # files between two progress updates of a job
 
 
@@ -81,7 +82,7 @@ def archives_for(user, filters: ExportFilters) -> QuerySet[SheetArchive]:
             .filter(sheet__in=signed_sheets(user, filters), status=SheetArchive.Status.RENDERED)
             .exclude(file="")
             .select_related("sheet__period")
-            .order_by("sheet__employee_name", "sheet_id"))
+            .order_by("sheet__employee_name", "sheet_id", "-kind"))
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class ExportEntry:
     so that a thousand files cost a handful of queries and little Python per file."""
 
     sheet_id: int
+    kind: str  # "goals" or "closing" (SheetArchive.Kind)
     file: str
     sha256: str
     size: int
@@ -101,20 +103,26 @@ class ExportEntry:
     signed: dict  # role → signed_at of the live signatures
 
 
-ENTRY_FIELDS = ("sheet_id", "file", "sha256", "size", "rendered_at", "sheet__employee_name",
-                "sheet__employee_number", "sheet__period__name", "sheet__edition")
+ENTRY_FIELDS = ("sheet_id", "kind", "file", "sha256", "size", "rendered_at",
+                "sheet__employee_name", "sheet__employee_number", "sheet__period__name",
+                "sheet__edition")
 
 
 def export_entries(archives: QuerySet[SheetArchive], chunk: int = 500) -> Iterator[ExportEntry]:
     rows = archives.values_list(*ENTRY_FIELDS).iterator(chunk_size=chunk)
     while batch := list(islice(rows, chunk)):
-        signed: dict[int, dict] = {}
+        signed: dict[tuple[int, str], dict] = {}
+        sheet_ids = [row[0] for row in batch]
         for sheet_id, role, signed_at in Signature.objects.filter(
-                sheet_id__in=[row[0] for row in batch], voided_at__isnull=True).values_list(
+                sheet_id__in=sheet_ids, voided_at__isnull=True).values_list(
                 "sheet_id", "role", "signed_at"):
-            signed.setdefault(sheet_id, {})[role] = signed_at
-        for sheet_id, *values in batch:
-            yield ExportEntry(sheet_id, *values, signed=signed.get(sheet_id, {}))
+            signed.setdefault((sheet_id, SheetArchive.Kind.GOALS), {})[role] = signed_at
+        for sheet_id, role, signed_at in ClosingSignature.objects.filter(
+                review__sheet_id__in=sheet_ids, voided_at__isnull=True).values_list(
+                "review__sheet_id", "role", "signed_at"):
+            signed.setdefault((sheet_id, SheetArchive.Kind.CLOSING), {})[role] = signed_at
+        for sheet_id, kind, *values in batch:
+            yield ExportEntry(sheet_id, kind, *values, signed=signed.get((sheet_id, kind), {}))
 
 
 @dataclass
@@ -129,15 +137,15 @@ def export_summary(user, filters: ExportFilters) -> ExportSummary:
     sheets = signed_sheets(user, filters)
     archives = archives_for(user, filters)
     stored = set(archives.values_list("sheet_id", flat=True))
-    missing = [s for s in sheets.select_related("archive").order_by("employee_name")
-               if s.pk not in stored]
+    missing = [s for s in sheets.order_by("employee_name") if s.pk not in stored]
     return ExportSummary(sheets=sheets.count(), archived=len(stored),
                          bytes=sum(archives.values_list("size", flat=True)), missing=missing)
 
 
 def entry_name(entry: ExportEntry) -> str:
     person = slugify(f"{entry.employee_name} {entry.employee_number}") or "sheet"
-    return f"{person}-{slugify(entry.period_name)}-{entry.sheet_id}.pdf"
+    document = "-closing-review" if entry.kind == SheetArchive.Kind.CLOSING else ""
+    return f"{person}-{slugify(entry.period_name)}-{entry.sheet_id}{document}.pdf"
 
 
 def _when(moment) -> str:
@@ -165,7 +173,7 @@ def write_zip(zip_file: zipfile.ZipFile, entries: Iterable[ExportEntry],
         rows.writerow((entry.employee_name, entry.employee_number, entry.period_name, name,
                        entry.sha256, entry.size, _when(entry.signed.get("supervisor")),
                        _when(entry.signed.get("employee")), _when(entry.signed.get("hr")),
-                       check, entry.version))
+                       check, entry.version, entry.kind))
         count += 1
         after_each(count)
         yield count

@@ -7,8 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
+from django.db.models import Exists, OuterRef
 
 from goalsapp.models import GoalSheet
+from reviews.closing_models import ClosingReview
+from reviews.closing_states import ClosingState
 
 from .models import SheetArchive
 
@@ -71,8 +74,18 @@ def archive_checks() -> Iterator[ArchiveCheck]:
         else:
             yield ArchiveCheck(archive.pk, archive.sheet_id, "", "not stored",
                                f"the record is {archive.status}, no PDF was stored yet")
-    unrecorded = (GoalSheet.objects.signed().filter(archive__isnull=True)
+    goals_archive = SheetArchive.objects.filter(sheet=OuterRef("pk"),
+                                                kind=SheetArchive.Kind.GOALS)
+    unrecorded = (GoalSheet.objects.signed().filter(~Exists(goals_archive))
                   .order_by("pk").values_list("pk", flat=True))
+    closing_archive = SheetArchive.objects.filter(sheet=OuterRef("sheet_id"),
+                                                  kind=SheetArchive.Kind.CLOSING)
+    unclosed = (ClosingReview.objects.filter(state=ClosingState.CLOSED)
+                .filter(~Exists(closing_archive)).order_by("sheet_id")
+                .values_list("sheet_id", flat=True))
+    for sheet_id in unclosed.iterator():
+        yield ArchiveCheck(None, sheet_id, "", "not stored",
+                           "the closed closing review has no archive record")
     for sheet_id in unrecorded.iterator():
         yield ArchiveCheck(None, sheet_id, "", "not stored",
                            "the signed sheet has no archive record")

@@ -40,8 +40,9 @@ class ArchiveQuerySet(models.QuerySet):
 
 
 class SheetArchive(models.Model):
-    """The archival PDF of one signed sheet: rendered once, stored with its SHA-256, never
-    re-rendered once a file is stored. One per sheet (the unique sheet), whatever retries do."""
+    """The archival PDF of one signed document of a sheet: its goals (on HR's signature) or its
+    closing review (on HR's closing signature). Rendered once, stored with its SHA-256, never
+    re-rendered once a file is stored. One per sheet and kind, whatever retries do."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -49,7 +50,13 @@ class SheetArchive(models.Model):
         RENDERED = "rendered", "Rendered"
         FAILED = "failed", "Failed"
 
-    sheet = models.OneToOneField(GoalSheet, on_delete=models.PROTECT, related_name="archive")
+    class Kind(models.TextChoices):
+        GOALS = "goals", "Signed goals"
+        CLOSING = "closing", "Closing review"
+
+    sheet = models.ForeignKey(GoalSheet, on_delete=models.PROTECT, related_name="archives")
+    # Every archive made before the closing review existed is of the goals.
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.GOALS)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING,
                               db_index=True)
     file = models.FileField(max_length=300, blank=True, editable=False)
@@ -69,9 +76,12 @@ class SheetArchive(models.Model):
         ordering = ["-created_at"]
         verbose_name = "archived PDF"
         verbose_name_plural = "archived PDFs"
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "kind"], name="one_archive_per_document"),
+        ]
 
     def __str__(self):
-        return f"Archive of {self.sheet} ({self.get_status_display()})"
+        return f"{self.get_kind_display()} of {self.sheet} ({self.get_status_display()})"
 
     def save(self, *args, **kwargs):
         # Asks the database: a copy loaded before the file was stored must not overwrite it.

@@ -14,13 +14,23 @@ from django.utils import timezone
 
 from goalsapp.models import GoalSheet
 from goalsapp.seeds import form_acknowledgement
-from reviews.canonical import content_hash, sheet_canonical
+from reviews.canonical import (
+    closing_canonical,
+    closing_content_hash,
+    content_hash,
+    sheet_canonical,
+)
+from reviews.closing import CLOSING_ACKNOWLEDGEMENT
+from reviews.closing_selectors import closing_view
 from reviews.selectors import sheet_view
 
 PDF_VARIANT = "pdf/a-3u"
 ATTACHMENT_NAME = "goal-sheet.json"
 ATTACHMENT_FORMAT = "goalpost-sheet-archive/1"
+CLOSING_ATTACHMENT_NAME = "closing-review.json"
+CLOSING_ATTACHMENT_FORMAT = "goalpost-closing-archive/1"
 STYLESHEET = "pdf/sheet.css"
+ROLES = (("supervisor", "Supervisor"), ("employee", "Employee"), ("hr", "Human Resources"))
 
 
 def static_roots() -> list[Path]:
@@ -72,6 +82,18 @@ def _evidence(signature) -> dict:
     }
 
 
+def _signatures(signatures) -> list[dict]:
+    return [{"role": s.role, "typed_name": s.typed_name, "signer": s.signer.get_username(),
+             "signed_at": s.signed_at.isoformat(), "content_hash": s.content_hash,
+             **_evidence(s)} for s in signatures]
+
+
+def _events(events) -> list[dict]:
+    return [{"at": e.at.isoformat(), "actor": e.actor.get_username(), "action": e.action,
+             "from_state": e.from_state, "to_state": e.to_state, "note": e.note}
+            for e in events]
+
+
 def archive_data(sheet: GoalSheet, view=None, canonical: dict | None = None) -> dict:
     """What the PDF embeds as JSON: the canonical content the signatures vouch for, the
     signatures, HR's SMART checks and the event timeline."""
@@ -83,23 +105,34 @@ def archive_data(sheet: GoalSheet, view=None, canonical: dict | None = None) -> 
         "canonical": canonical,
         "state": sheet.state,
         "locked_at": sheet.locked_at.isoformat() if sheet.locked_at else None,
-        "signatures": [
-            {"role": s.role, "typed_name": s.typed_name, "signer": s.signer.get_username(),
-             "signed_at": s.signed_at.isoformat(), "content_hash": s.content_hash,
-             **_evidence(s)}
-            for s in view.signatures
-        ],
+        "signatures": _signatures(view.signatures),
         "smart_checks": [
             {"goal_position": g.goal.position, "goal": g.goal.text,
              **{name: getattr(g.smart_check, name) for name in g.smart_check.CRITERIA},
              "note": g.smart_check.note, "checked_at": g.smart_check.checked_at.isoformat()}
             for g in view.goals if g.smart_check
         ],
-        "events": [
-            {"at": e.at.isoformat(), "actor": e.actor.get_username(), "action": e.action,
-             "from_state": e.from_state, "to_state": e.to_state, "note": e.note}
-            for e in view.events
-        ],
+        "events": _events(view.events),
+    }
+
+
+def closing_archive_data(review, view=None, canonical: dict | None = None,
+                         events=None) -> dict:
+    """What the closing review's PDF embeds as JSON: the canonical closing content the three
+    closing signatures vouch for, those signatures, the rating scale's words for the rating,
+    and the sheet's event timeline."""
+    view = view or closing_view(review)
+    canonical = closing_canonical(review) if canonical is None else canonical
+    rating = review.rating
+    return {
+        "format": CLOSING_ATTACHMENT_FORMAT,
+        "content_hash": closing_content_hash(review, canonical),
+        "canonical": canonical,
+        "state": review.state,
+        "closed_at": review.closed_at.isoformat() if review.closed_at else None,
+        "rating_description": rating.description if rating else "",
+        "signatures": _signatures(view.signatures),
+        "events": _events(events if events is not None else sheet_view(review.sheet).events),
     }
 
 
@@ -109,9 +142,7 @@ def _html(sheet: GoalSheet, view, *, draft: bool, digest: str) -> str:
         "sheet": sheet,
         "view": view,
         "draft": draft,
-        "signatures": [(role, label, signatures.get(role)) for role, label in
-                       (("supervisor", "Supervisor"), ("employee", "Employee"),
-                        ("hr", "Human Resources"))],
+        "signatures": [(role, label, signatures.get(role)) for role, label in ROLES],
         "acknowledgement": form_acknowledgement(),
         "content_hash": digest,
         "rendered_at": timezone.now(),
@@ -139,23 +170,44 @@ def _stylesheet_and_fonts(fetcher: "StaticFilesOnly"):
     return _prepared.css, _prepared.font_config
 
 
-def render_sheet_pdf(sheet: GoalSheet, *, draft: bool = False) -> bytes:
-    """The sheet as PDF/A-3u bytes; `draft` stamps every page DRAFT (previews, never stored)."""
+def _write(html: str, data: dict, *, name: str, description: str) -> bytes:
+    """The HTML as PDF/A-3u with `data` embedded as a JSON attachment."""
     from weasyprint import HTML, Attachment
 
-    view = sheet_view(sheet)
-    # The canonical content is built once per render (each build is three queries), not per use.
-    canonical = sheet_canonical(sheet)
     fetcher = StaticFilesOnly()
     stylesheet, font_config = _stylesheet_and_fonts(fetcher)
     base_url = fetcher.roots[0].as_uri() + "/"
-    data = json.dumps(archive_data(sheet, view, canonical), ensure_ascii=False, indent=1,
-                      sort_keys=True).encode("utf-8")
-    attachment = Attachment(string=data, name=ATTACHMENT_NAME, relationship="Data",
-                            description="The sheet's signed content and its timeline",
-                            url_fetcher=fetcher)
-    document = HTML(string=_html(sheet, view, draft=draft, digest=content_hash(sheet, canonical)),
-                    base_url=base_url,
-                    url_fetcher=fetcher)
+    payload = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    attachment = Attachment(string=payload, name=name, relationship="Data",
+                            description=description, url_fetcher=fetcher)
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[attachment],
                               stylesheets=[stylesheet], font_config=font_config)
+
+
+def render_sheet_pdf(sheet: GoalSheet, *, draft: bool = False) -> bytes:
+    """The sheet as PDF/A-3u bytes; `draft` stamps every page DRAFT (previews, never stored)."""
+    view = sheet_view(sheet)
+    # The canonical content is built once per render (each build is three queries), not per use.
+    canonical = sheet_canonical(sheet)
+    return _write(_html(sheet, view, draft=draft, digest=content_hash(sheet, canonical)),
+                  archive_data(sheet, view, canonical), name=ATTACHMENT_NAME,
+                  description="The sheet's signed content and its timeline")
+
+
+def render_closing_pdf(review, *, draft: bool = False) -> bytes:
+    """The closing review as PDF/A-3u bytes, its closing content and timeline embedded."""
+    view = closing_view(review)
+    canonical = closing_canonical(review)
+    digest = closing_content_hash(review, canonical)
+    events = sheet_view(review.sheet).events
+    signatures = {s.role: s for s in view.signatures}
+    html = render_to_string("pdf/closing.html", {
+        "sheet": review.sheet, "review": review, "view": view, "draft": draft,
+        "signatures": [(role, label, signatures.get(role)) for role, label in ROLES],
+        "acknowledgement": CLOSING_ACKNOWLEDGEMENT, "content_hash": digest,
+        "events": events, "rendered_at": timezone.now(),
+    })
+    return _write(html, closing_archive_data(review, view, canonical, events),
+                  name=CLOSING_ATTACHMENT_NAME,
+                  description="The closing review's signed content and the sheet's timeline")

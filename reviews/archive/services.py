@@ -1,7 +1,9 @@
-"""Storing a signed sheet's PDF once: the record, the claim that lets exactly one run render,
+"""Storing a signed document's PDF once: the record, the claim that lets exactly one run render,
 the retry, the hook on HR's signature, and looking a file up by its SHA-256.
 
-A record is created per signed sheet (one, by its unique sheet). A run renders only after it
+A sheet has up to two signed documents, each archived on HR's signature: its goals (kind
+"goals") and, at the period's end, its closing review (kind "closing"). A record is created per
+signed document (one, by the unique sheet and kind). A run renders only after it
 claims the record with a conditional UPDATE (pending or failed, no stored file); a stored file is
 never replaced, so retries and duplicate task deliveries are harmless.
 """
@@ -19,28 +21,46 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from goalsapp.access import may_retry_archive, sheets_visible_to
-from goalsapp.models import GoalSheet
+from goalsapp.models import GoalSheet, SheetState
+from reviews.closing_models import ClosingReview
+from reviews.closing_states import ClosingState
 from reviews.workflow import ActionForbidden, WorkflowError
 
 from .models import SheetArchive
-from .pdf import render_sheet_pdf
+from .pdf import render_closing_pdf, render_sheet_pdf
 
 log = logging.getLogger(__name__)
 A = SheetArchive.Status
+K = SheetArchive.Kind
 ERROR_MAX = 2000
+# The workflow state whose arrival (HR's signature) archives each kind of document.
+ARCHIVED_ON = {SheetState.SIGNED: K.GOALS, ClosingState.CLOSED: K.CLOSING}
 
 
-def archive_file_name(sheet: GoalSheet) -> str:
+def archive_file_name(sheet: GoalSheet, kind: str = K.GOALS) -> str:
     period = slugify(sheet.period.name) or f"period-{sheet.period_id}"
     person = slugify(f"{sheet.employee_number} {sheet.employee_name}") or "sheet"
-    return f"archive/{period}/{person}-sheet-{sheet.pk}.pdf"
+    document = "sheet" if kind == K.GOALS else "closing"
+    return f"archive/{period}/{person}-{document}-{sheet.pk}.pdf"
 
 
-def archive_get_or_create(sheet_id: int) -> SheetArchive:
-    """The sheet's one archive record; the unique sheet makes a concurrent second create fail
-    inside get_or_create, which then reads the winner's row."""
-    archive, _ = SheetArchive.objects.get_or_create(sheet_id=sheet_id)
+def archive_get_or_create(sheet_id: int, kind: str = K.GOALS) -> SheetArchive:
+    """The document's one archive record; the unique sheet and kind make a concurrent second
+    create fail inside get_or_create, which then reads the winner's row."""
+    archive, _ = SheetArchive.objects.get_or_create(sheet_id=sheet_id, kind=kind)
     return archive
+
+
+def _render(sheet: GoalSheet, kind: str) -> bytes:
+    if kind == K.GOALS:
+        return render_sheet_pdf(sheet)
+    return render_closing_pdf(sheet.closing)
+
+
+def _is_final(sheet: GoalSheet, kind: str) -> bool:
+    if kind == K.GOALS:
+        return sheet.is_signed
+    return ClosingReview.objects.filter(sheet=sheet, state=ClosingState.CLOSED).exists()
 
 
 def _stale_before():
@@ -56,21 +76,21 @@ def _claim(archive_id: int) -> bool:
         status=A.RENDERING, claimed_at=timezone.now(), attempts=F("attempts") + 1) == 1
 
 
-def archive_create(sheet_id: int) -> SheetArchive:
-    """Renders and stores the signed sheet's PDF unless a run already did or is doing it.
+def archive_create(sheet_id: int, kind: str = K.GOALS) -> SheetArchive:
+    """Renders and stores the signed document's PDF unless a run already did or is doing it.
     A rendering failure is recorded on the archive (status failed, the error), never raised:
-    the sheet stays signed and an admin can retry."""
+    the document stays signed and an admin can retry."""
     sheet = GoalSheet.objects.select_related("period", "employee").get(pk=sheet_id)
-    if not sheet.is_signed:
-        raise WorkflowError("Only a signed sheet is archived.")
-    archive = archive_get_or_create(sheet.pk)
+    if not _is_final(sheet, kind):
+        raise WorkflowError("Only a document HR has signed is archived.")
+    archive = archive_get_or_create(sheet.pk, kind)
     if not _claim(archive.pk):
         archive.refresh_from_db()
         return archive
     try:
-        pdf = render_sheet_pdf(sheet)
+        pdf = _render(sheet, kind)
     except Exception as error:  # any failure of the renderer must reach an admin, not a user
-        log.exception("Rendering the archive PDF of sheet %s failed", sheet.pk)
+        log.exception("Rendering the archive PDF (%s) of sheet %s failed", kind, sheet.pk)
         SheetArchive.objects.filter(pk=archive.pk, status=A.RENDERING).update(
             status=A.FAILED, error=f"{type(error).__name__}: {error}"[:ERROR_MAX])
         archive.refresh_from_db()
@@ -79,7 +99,7 @@ def archive_create(sheet_id: int) -> SheetArchive:
 
 
 def _store(archive: SheetArchive, sheet: GoalSheet, pdf: bytes) -> SheetArchive:
-    name = default_storage.save(archive_file_name(sheet), ContentFile(pdf))
+    name = default_storage.save(archive_file_name(sheet, archive.kind), ContentFile(pdf))
     stored = SheetArchive.objects.filter(pk=archive.pk, status=A.RENDERING, file="").update(
         status=A.RENDERED, file=name, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf),
         rendered_at=timezone.now(), error="")
@@ -104,41 +124,43 @@ def archive_retry(*, archive_id: int, actor) -> SheetArchive:
         archive.status = A.PENDING
         archive.error = ""
         archive.save(update_fields=["status", "error"])
-        transaction.on_commit(lambda: queue_render(archive.sheet_id))
+        transaction.on_commit(lambda: queue_render(archive.sheet_id, archive.kind))
     return archive
 
 
-def queue_render(sheet_id: int) -> None:
+def queue_render(sheet_id: int, kind: str = K.GOALS) -> None:
     """Queues the rendering; if the broker cannot take it, the record says so for an admin."""
     from .tasks import render_archive
 
     try:
-        render_archive.delay(sheet_id)
+        render_archive.delay(sheet_id, kind)
     except Exception as error:  # broker down: the sheet stays signed, the admin sees why
-        log.exception("Could not queue the archive PDF of sheet %s", sheet_id)
-        SheetArchive.objects.filter(sheet_id=sheet_id, file="").exclude(
+        log.exception("Could not queue the archive PDF (%s) of sheet %s", kind, sheet_id)
+        SheetArchive.objects.filter(sheet_id=sheet_id, kind=kind, file="").exclude(
             status=A.RENDERED).update(
             status=A.FAILED,
             error=f"Could not queue the rendering: {type(error).__name__}: {error}"[:ERROR_MAX])
 
 
 def on_sheet_transitioned(sender, sheet, event, **kwargs) -> None:
-    """After HR's signature has committed: an archive record, and its rendering queued.
-    Never raises: other receivers of the signal (e-mail) must still run."""
-    if not sheet.is_signed:
+    """After HR's signature (on the goals, or on the closing review) has committed: an archive
+    record, and its rendering queued. Never raises: other receivers of the signal (e-mail) must
+    still run."""
+    kind = ARCHIVED_ON.get(event.to_state) if event is not None else None
+    if kind is None or not _is_final(sheet, kind):
         return
     try:
-        archive_get_or_create(sheet.pk)
+        archive_get_or_create(sheet.pk, kind)
     except Exception:
-        log.exception("Could not create the archive record of sheet %s", sheet.pk)
+        log.exception("Could not create the archive record (%s) of sheet %s", kind, sheet.pk)
         return
-    queue_render(sheet.pk)
+    queue_render(sheet.pk, kind)
 
 
 # Reading the archive ----------------------------------------------------------------------------
 
-def archive_of(sheet: GoalSheet) -> SheetArchive | None:
-    return SheetArchive.objects.filter(sheet=sheet).first()
+def archive_of(sheet: GoalSheet, kind: str = K.GOALS) -> SheetArchive | None:
+    return SheetArchive.objects.filter(sheet=sheet, kind=kind).first()
 
 
 def archive_matching(user, digest: str) -> SheetArchive | None:
@@ -149,5 +171,7 @@ def archive_matching(user, digest: str) -> SheetArchive | None:
 
 
 def hr_signed_at(archive: SheetArchive):
+    if archive.kind == K.CLOSING:
+        return archive.sheet.closing.closed_at
     signature = archive.sheet.signatures.filter(role="hr", voided_at__isnull=True).first()
     return signature.signed_at if signature else archive.sheet.locked_at

@@ -9,9 +9,10 @@ from . import exports, services
 # again (CELERY_VISIBILITY_TIMEOUT); reject_on_worker_lost: a pool child that dies gives it back
 # at once instead of acknowledging it as failed. Both are safe: each run claims its record first.
 @shared_task(name="archive.render_archive", acks_late=True, reject_on_worker_lost=True)
-def render_archive(sheet_id: int) -> str:
-    """Renders and stores a signed sheet's PDF; safe to run twice (see archive.services)."""
-    return services.archive_create(sheet_id).status
+def render_archive(sheet_id: int, kind: str = "goals") -> str:
+    """Renders and stores a signed document's PDF (the goals, or the closing review); safe to
+    run twice (see archive.services). Messages queued before closing reviews carry no kind."""
+    return services.archive_create(sheet_id, kind).status
 
 
 @shared_task(name="archive.run_export_job", acks_late=True, reject_on_worker_lost=True)

@@ -15,12 +15,12 @@ from django.views.decorators.http import require_POST
 from goalsapp.access import get_sheet_for_user, may_export_archives, may_verify_archives
 from goalsapp.uploads import limit_upload
 from goalsapp.views.common import forbidden
-from reviews.integrity import signed_record_problems
+from reviews.integrity import closing_record_problems, signed_record_problems
 from reviews.workflow import ActionForbidden, WorkflowError
 
 from . import exports, services
 from .forms import ExportForm, VerifyForm, default_export_period
-from .models import ExportJob
+from .models import ExportJob, SheetArchive
 from .pdf import render_sheet_pdf
 
 NOT_AN_ADMIN = "Bulk exports of signed PDFs are for administrators."
@@ -43,26 +43,50 @@ def sheet_pdf_preview(request, pk):
     return response
 
 
-@login_required
-def sheet_pdf(request, pk):
+def _stored_pdf(request, pk, kind):
     """The archived file as it was stored: streamed from storage, never rendered again."""
     sheet = get_sheet_for_user(request.user, pk)
-    archive = services.archive_of(sheet)
+    archive = services.archive_of(sheet, kind)
     if archive is None or not archive.is_stored:
-        messages.info(request, "The signed PDF of this sheet is not archived yet."
-                      if sheet.is_signed else "Only a signed sheet has an archived PDF.")
+        if kind == SheetArchive.Kind.CLOSING:
+            messages.info(request, "The closing review has no archived PDF yet: it is archived "
+                                   "once HR signs it.")
+        else:
+            messages.info(request, "The signed PDF of this sheet is not archived yet."
+                          if sheet.is_signed else "Only a signed sheet has an archived PDF.")
         return redirect("sheet_detail", pk=sheet.pk)
+    suffix = "-closing-review" if kind == SheetArchive.Kind.CLOSING else ""
     return FileResponse(default_storage.open(archive.file.name, "rb"), as_attachment=True,
-                        filename=_pdf_name(sheet), content_type="application/pdf")
+                        filename=_pdf_name(sheet, suffix), content_type="application/pdf")
+
+
+@login_required
+def sheet_pdf(request, pk):
+    return _stored_pdf(request, pk, SheetArchive.Kind.GOALS)
+
+
+@login_required
+def closing_pdf(request, pk):
+    return _stored_pdf(request, pk, SheetArchive.Kind.CLOSING)
 
 
 @login_required
 @require_POST
 def sheet_pdf_retry(request, pk):
+    return _retry(request, pk, SheetArchive.Kind.GOALS)
+
+
+@login_required
+@require_POST
+def closing_pdf_retry(request, pk):
+    return _retry(request, pk, SheetArchive.Kind.CLOSING)
+
+
+def _retry(request, pk, kind):
     sheet = get_sheet_for_user(request.user, pk)
-    archive = services.archive_of(sheet)
+    archive = services.archive_of(sheet, kind)
     if archive is None:
-        raise Http404("This sheet has no archive record.")
+        raise Http404("This document has no archive record.")
     try:
         archive = services.archive_retry(archive_id=archive.pk, actor=request.user)
     except ActionForbidden as error:
@@ -140,6 +164,12 @@ def export_job_download(request, pk):
 
 # Verification -----------------------------------------------------------------------------------
 
+def record_problems(archive: SheetArchive) -> list[str]:
+    if archive.kind == SheetArchive.Kind.CLOSING:
+        return closing_record_problems(archive.sheet.closing)
+    return signed_record_problems(archive.sheet)
+
+
 @login_required
 @limit_upload(lambda: settings.ARCHIVE_VERIFY_MAX_BYTES)
 def archive_verify(request):
@@ -157,7 +187,7 @@ def archive_verify(request):
                   "name": form.cleaned_data["file"].name,
                   "signed_at": services.hr_signed_at(archive) if archive else None,
                   # The file matches, but the record it was made from may have been altered.
-                  "problems": signed_record_problems(archive.sheet) if archive else []}
+                  "problems": record_problems(archive) if archive else []}
         form = VerifyForm()
     return render(request, "archive/verify.html", {"form": form, "result": result})
 

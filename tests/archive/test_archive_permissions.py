@@ -11,7 +11,9 @@ from reviews.archive import exports
 from reviews.archive import urls as archive_urls
 from reviews.archive.exports import ExportFilters
 from reviews.archive.models import SheetArchive
+from reviews.closing_states import ClosingState
 from tests.archive.archive_helpers import sign_for_hr
+from tests.closing_helpers import advance_closing, open_closing
 from tests.page_helpers import by_testid
 from tests.permission_helpers import LOGIN, PERSONAS, page_without_csrf, sign_in
 
@@ -25,6 +27,8 @@ def quick_renderer(monkeypatch):
 
     monkeypatch.setattr(services, "render_sheet_pdf",
                         lambda sheet, draft=False: b"%PDF-1.7 stand-in")
+    monkeypatch.setattr(services, "render_closing_pdf",
+                        lambda review, draft=False: b"%PDF-1.7 closing stand-in")
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,9 @@ CASES = (
     Case("sheet_pdf", "get", SEES_EMMA),
     Case("sheet_pdf_preview", "get", SEES_EMMA),
     Case("sheet_pdf_retry", "post", ("admin",), "Only an administrator may retry the rendering"),
+    Case("closing_pdf", "get", SEES_EMMA),
+    Case("closing_pdf_retry", "post", ("admin",),
+         "Only an administrator may retry the rendering"),
     Case("archive_export", "get", ("admin",), "Bulk exports of signed PDFs are for"),
     Case("archive_export", "post", ("admin",), "Bulk exports of signed PDFs are for"),
     # A job is visible only to whoever asked for it and to admins: for anyone else it is not
@@ -54,7 +61,8 @@ CASES = (
     Case("archive_verify", "post", ("hr", "admin"), "Checking a PDF against the archive"),
 )
 OUTSIDERS = ("other_employee", "other_supervisor")  # Emma's sheet is not in their line
-ABOUT_A_SHEET = {"sheet_pdf", "sheet_pdf_preview", "sheet_pdf_retry"}
+ABOUT_A_SHEET = {"sheet_pdf", "sheet_pdf_preview", "sheet_pdf_retry", "closing_pdf",
+                 "closing_pdf_retry"}
 ABOUT_A_JOB = {"export_job", "export_job_progress", "export_job_download"}
 
 
@@ -68,6 +76,9 @@ def people(employee, supervisor, manager, other_supervisor, other_employee, hr, 
 @pytest.fixture
 def archived(sheet, advance, hr, admin, period, django_capture_on_commit_callbacks):
     signed = sign_for_hr(sheet, advance, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        advance_closing(open_closing(signed, hr_user=hr.user), ClosingState.CLOSED,
+                        hr_user=hr.user)
     job = exports.export_job_create(actor=admin, filters=ExportFilters(period_id=period.pk))
     exports.export_job_run(job.pk)  # no commit in this test: run the job by hand
     assert job.description == "period 2027"
@@ -101,7 +112,7 @@ def test_archive_url_permissions(client, people, archived, period, case, persona
         assert response.status_code == 302 and response.url.startswith(f"{LOGIN}?next=")
     elif persona in case.allowed:
         assert response.status_code in ((302,) if case.method == "post" and
-                                         case.name == "sheet_pdf_retry" else (200,))
+                                         case.name.endswith("_retry") else (200,))
     elif case.name in ABOUT_A_JOB or (case.name in ABOUT_A_SHEET and persona in OUTSIDERS):
         missing = fetch(client, case, path(case, sheet.pk + 10_000, job.pk + 10_000), period)
         assert response.status_code == missing.status_code == 404
