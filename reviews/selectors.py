@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from goalsapp import amendments as goals_amendments
 from goalsapp.access import direct_reports, sheets_visible_to
@@ -20,6 +21,8 @@ from .workflow import (
     ROLE_NAMES,
     STAGE_DUE_FIELD,
     Role,
+    current_document,
+    current_state_expression,
     sheets_where_role,
     stage_due_date,
     states_acted_on_by,
@@ -32,12 +35,16 @@ def _with_people(sheets: QuerySet[GoalSheet]) -> QuerySet[GoalSheet]:
 
 def sheets_waiting_on(user) -> QuerySet[GoalSheet]:
     """Sheets whose next step is this user's: in a state NEXT_ACTOR gives to a role the user
-    holds on the sheet (workflow.sheets_where_role)."""
+    holds on the sheet (workflow.sheets_where_role). The state is the sheet's current one
+    (`stage`): its closing review's once it has one. Oldest first, by the stage's start."""
     visible = sheets_visible_to(user)  # first: the roles it asks bring the employee row along
     condition = Q(pk__in=[])
     for role in Role:
-        condition |= sheets_where_role(user, role) & Q(state__in=states_acted_on_by(role))
-    return _with_people(visible.filter(condition)).order_by("state_changed_at")
+        condition |= sheets_where_role(user, role) & Q(stage__in=states_acted_on_by(role))
+    return (_with_people(visible.annotate(
+        stage=current_state_expression(),
+        stage_since=Coalesce("closing__state_changed_at", "state_changed_at")).filter(condition))
+        .select_related("closing").order_by("stage_since"))
 
 
 def sheets_to_start(user) -> list[tuple[Employee, ReviewPeriod]]:
@@ -194,38 +201,42 @@ class OverdueSheet:
 
 
 def _overdue_condition(today) -> Q:
+    """On a queryset annotated with `stage` (the current state, closing review included)."""
     condition = Q(pk__in=[])
     for state, due_field in STAGE_DUE_FIELD.items():
         if due_field:
-            condition |= Q(state=state, **{f"period__{due_field}__lt": today})
+            condition |= Q(stage=state, **{f"period__{due_field}__lt": today})
     return condition
 
 
 def sheet_counts_by_period(user, *, period_id=None) -> list[dict]:
-    """How many people's sheets each period has in each state (the newest version of an
-    amended sheet): one grouped query."""
+    """How many people's sheets each period has in each current state (the newest version of
+    an amended sheet; `stage`: its closing review's once it has one): one grouped query."""
     sheets = sheets_visible_to(user).newest_versions()
     if period_id:
         sheets = sheets.filter(period_id=period_id)
-    return list(sheets.values("period_id", "period__name", "period__starts_on", "state")
+    return list(sheets.annotate(stage=current_state_expression())
+                .values("period_id", "period__name", "period__starts_on", "stage")
                 .annotate(sheets=Count("id")).order_by("-period__starts_on"))
 
 
 def overdue_sheets(user, *, today, period_id=None) -> tuple[list[OverdueSheet], int]:
-    """Sheets past their stage's due date, oldest due first (at most OVERDUE_SHOWN), and how
-    many there are in all: two queries."""
-    sheets = sheets_visible_to(user).newest_versions().filter(_overdue_condition(today))
+    """Sheets past their current stage's due date (the newest version of an amended sheet),
+    oldest due first (at most OVERDUE_SHOWN), and how many there are in all: two queries."""
+    sheets = sheets_visible_to(user).newest_versions().annotate(
+        stage=current_state_expression()).filter(_overdue_condition(today))
     if period_id:
         sheets = sheets.filter(period_id=period_id)
     total = sheets.count()
     listed = []
-    for sheet in sheets.select_related("employee__supervisor", "period").order_by(
+    for sheet in sheets.select_related("employee__supervisor", "period", "closing").order_by(
             "period__starts_on", "state_changed_at")[:OVERDUE_SHOWN]:
-        role = NEXT_ACTOR[SheetState(sheet.state)]
+        role = NEXT_ACTOR[sheet.stage]
         person = {Role.EMPLOYEE: sheet.employee.full_name,
                   Role.SUPERVISOR: (sheet.employee.supervisor.full_name
                                     if sheet.employee.supervisor else "no supervisor on file"),
                   Role.HR: "any member of HR"}[role]
-        listed.append(OverdueSheet(sheet, stage_due_date(sheet), ROLE_NAMES[role], person))
+        listed.append(OverdueSheet(sheet, stage_due_date(current_document(sheet)),
+                                   ROLE_NAMES[role], person))
     listed.sort(key=lambda row: row.due_on)
     return listed, total

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 
 from goalsapp.access import employee_of, is_hr
 from goalsapp.models import GoalSheet, SheetState
@@ -203,6 +204,23 @@ def stage_due_date(document):
     period sets no date for that stage)."""
     field = STAGE_DUE_FIELD[document.state]
     return getattr(sheet_of(document).period, field) if field else None
+
+
+def current_state(sheet: GoalSheet) -> str:
+    """Where the sheet's work stands: its closing review's state once it has one, else its
+    own. The inbox, reminders and the workflow overview follow this one value."""
+    review = getattr(sheet, "closing", None)  # the reverse one-to-one: None when there is none
+    return review.state if review is not None else sheet.state
+
+
+def current_state_expression():
+    """current_state as a database expression on GoalSheet (annotate a queryset with it)."""
+    return Coalesce(F("closing__state"), F("state"))
+
+
+def current_document(sheet: GoalSheet):
+    """The document the sheet's work is on now: its closing review once it has one."""
+    return getattr(sheet, "closing", None) or sheet
 
 
 STATE_LABELS = {**dict(SheetState.choices), **dict(ClosingState.choices)}

@@ -6,11 +6,20 @@ the one rule of who holds which role (beside roles_of in reviews/workflow.py).""
 from typing import NamedTuple
 
 from goalsapp.models import GoalSheet
-from reviews.workflow import NEXT_ACTOR, ROLE_NAMES, Parties, Role, role_holder_ids
+from reviews.workflow import (
+    NEXT_ACTOR,
+    ROLE_NAMES,
+    Parties,
+    Role,
+    current_state,
+    role_holder_ids,
+)
 
-# What each sheet row of the sweep carries: enough to address and word every notice.
+# What each sheet row of the sweep carries: enough to address and word every notice. "stage" is
+# the sheet's current state (workflow.current_state_expression: its closing review's once it
+# has one), annotated by the sweep's query.
 SHEET_VALUES = (
-    "pk", "state", "period_id", "period__name", "employee_name",
+    "pk", "stage", "period_id", "period__name", "employee_name",
     "employee__user_id", "employee__supervisor__user_id", "employee__supervisor__full_name",
     "employee__supervisor__supervisor__user_id",
 )
@@ -33,7 +42,7 @@ class SheetRow(NamedTuple):
     def of(cls, sheet: GoalSheet) -> "SheetRow":
         employee = sheet.employee
         supervisor = employee.supervisor
-        return cls(sheet.pk, sheet.state, sheet.period_id, sheet.period.name,
+        return cls(sheet.pk, current_state(sheet), sheet.period_id, sheet.period.name,
                    sheet.employee_name, employee.user_id,
                    supervisor.user_id if supervisor else None,
                    supervisor.full_name if supervisor else None,

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from goalsapp.access import hr_user_ids
 from goalsapp.models import GoalSheet, ReviewPeriod
-from reviews.workflow import STAGE_DUE_FIELD
+from reviews.workflow import STAGE_DUE_FIELD, current_state_expression
 
 from .delivery import BATCH, DeliveryReport, outbox_deliver
 from .models import Notification, NotificationPreference, NotificationSettings
@@ -84,9 +84,12 @@ def _open_slots(today: date, rules) -> dict[str, dict[tuple[int, str], Slot]]:
     """For each kind, the (period id, state) pairs with a slot today. One query."""
     by_kind: dict[str, dict[tuple[int, str], Slot]] = {kind: {} for kind in
                                                          (K.BEFORE_DUE, K.OVERDUE, K.ESCALATION)}
-    for period in ReviewPeriod.objects.filter(is_open=True):
+    # A closing review is held to its period's closing dates after the period has ended and
+    # perhaps been closed to new sheets; a period without those dates has no closing slots.
+    for period in ReviewPeriod.objects.filter(Q(is_open=True) | Q(sheets__closing__isnull=False)
+                                              ).distinct():
         for state, due_field in STAGE_DUE_FIELD.items():
-            if due_field is None:
+            if due_field is None or getattr(period, due_field) is None:
                 continue
             for slot in slots_for(getattr(period, due_field), today, rules):
                 by_kind[slot.kind][(period.pk, str(state))] = slot
@@ -96,13 +99,14 @@ def _open_slots(today: date, rules) -> dict[str, dict[tuple[int, str], Slot]]:
 def _unclaimed_sheets(kind: str, slots: dict[tuple[int, str], Slot]) -> list[SheetRow]:
     """Sheets with a `kind` slot today that nobody has claimed yet. One query."""
     match = Q()
-    day = Case(*[When(Q(period_id=p, state=s), then=Value(slot.day))
+    day = Case(*[When(Q(period_id=p, stage=s), then=Value(slot.day))
                  for (p, s), slot in slots.items()], output_field=DateField())
     for period_id, state in slots:
-        match |= Q(period_id=period_id, state=state)
-    claimed = Notification.objects.filter(sheet_id=OuterRef("pk"), stage=OuterRef("state"),
+        match |= Q(period_id=period_id, stage=state)
+    claimed = Notification.objects.filter(sheet_id=OuterRef("pk"), stage=OuterRef("stage"),
                                           kind=kind, day=OuterRef("slot_day"))
-    rows = (GoalSheet.objects.filter(match).alias(slot_day=day)
+    rows = (GoalSheet.objects.annotate(stage=current_state_expression()).filter(match)
+            .alias(slot_day=day)
             .exclude(Exists(claimed)).order_by().values_list(*SHEET_VALUES))
     return [SheetRow(*values) for values in rows]
 

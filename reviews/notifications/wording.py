@@ -3,7 +3,7 @@
 from datetime import date
 from functools import lru_cache
 
-from goalsapp.models import SheetState
+from reviews.closing_states import ClosingState
 from reviews.workflow import FIRST_STEP
 
 from .models import Notification
@@ -31,8 +31,9 @@ def _pattern(kind: str, state: str, period_name: str, due: date | None,
              today: date | None) -> str:
     """The sentence with {whose} and {who} left open: the same for every sheet of a period in
     a state, so the sweep words 100,000 notices by filling in two names each."""
-    sheet = f"{{whose}} goal sheet ({period_name.replace('{', '{{').replace('}', '}}')})"
-    step = _step(FIRST_STEP[SheetState(state)].label) if state in FIRST_STEP else ""
+    document = "closing review" if state in ClosingState.values else "goal sheet"
+    sheet = f"{{whose}} {document} ({period_name.replace('{', '{{').replace('}', '}}')})"
+    step = _step(FIRST_STEP[state].label) if state in FIRST_STEP else ""
     if kind == K.WAITING:
         return f"{sheet} now waits on you: {step}."
     if kind == K.BEFORE_DUE:

@@ -20,3 +20,14 @@ def state_badge(sheet) -> str:
         badge += format_html(' <span class="small text-muted" data-testid="version-tag">'
                              'version {}</span>', sheet.edition)
     return badge
+
+
+@register.filter
+def current_state_badge(sheet) -> str:
+    """The sheet's current state: its closing review's once it has one (docs/closing.md). Used
+    where the closing review was fetched with the sheet (select_related("closing"))."""
+    review = getattr(sheet, "closing", None) if sheet.is_signed else None
+    if review is None:
+        return state_badge(sheet)
+    return format_html('<span class="badge state-{}" data-testid="closing-badge">{}</span>',
+                       review.state, review.get_state_display())

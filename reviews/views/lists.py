@@ -22,7 +22,7 @@ SHEETS_PER_PAGE = 50
 
 @login_required
 def inbox(request):
-    waiting = [(sheet, FIRST_STEP[sheet.state])
+    waiting = [(sheet, FIRST_STEP[sheet.stage])
                for sheet in selectors.sheets_waiting_on(request.user)]
     return render(request, "reviews/inbox.html", {
         "waiting": waiting, "to_start": selectors.sheets_to_start(request.user)})

@@ -12,10 +12,16 @@ from goalsapp.models import ReviewPeriod, SheetState
 from goalsapp.views.common import csv_response, forbidden, wants_csv
 
 from .. import selectors
+from ..closing_states import ClosingState
 
 STATE_COLOURS = {"drafting": "#6c757d", "employee_review": "#0d6efd",
                  "supervisor_signature": "#6f42c1", "employee_signature": "#a370f7",
-                 "hr_review": "#fd7e14", "signed": "#198754"}
+                 "hr_review": "#fd7e14", "signed": "#198754",
+                 # The closing review, once a sheet has one (docs/closing.md)
+                 "closing_self_assessment": "#20c997", "closing_supervisor_assessment": "#0dcaf0",
+                 "closing_calibration": "#ffc107", "closing_supervisor_signature": "#d63384",
+                 "closing_employee_signature": "#e685b5", "closing_hr_review": "#dc3545",
+                 "closed": "#146c43"}
 
 
 @login_required
@@ -28,12 +34,14 @@ def workflow_overview(request):
     counts = selectors.sheet_counts_by_period(request.user, period_id=period_id)
     overdue, overdue_total = selectors.overdue_sheets(request.user, today=today,
                                                       period_id=period_id)
-    states = list(SheetState)
+    # The closing review's states follow the sheet's: a signed sheet whose closing is open
+    # counts in its closing state.
+    states = [*SheetState, *ClosingState]
     grid: dict[int, dict] = {}
     for row in counts:
         entry = grid.setdefault(row["period_id"], {"name": row["period__name"],
                                                    "counts": dict.fromkeys(states, 0)})
-        entry["counts"][SheetState(row["state"])] = row["sheets"]
+        entry["counts"][row["stage"]] = row["sheets"]
     table = [(entry["name"], [entry["counts"][s] for s in states], sum(entry["counts"].values()))
              for entry in grid.values()]
     if wants_csv(request):
