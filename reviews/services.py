@@ -15,7 +15,7 @@ from goalsapp import services as goals
 from goalsapp.models import Employee, Goal, GoalSheet, ReviewPeriod, SheetState
 from goalsapp.rules import sheet_goal_problems
 
-from . import esign, signals
+from . import continuity, esign, signals
 from .canonical import content_hash
 from .models import GoalAnswer, ReviewEvent, Signature, SmartCheck
 from .workflow import (
@@ -109,7 +109,38 @@ def sheet_start(*, actor, employee: Employee, period: ReviewPeriod) -> GoalSheet
             raise WorkflowError(
                 f"{employee.full_name} already has a sheet for {period}.") from None
         _event(sheet, actor, "start", "")
+        _prefill_from_last_closing(sheet, actor)
     return sheet
+
+
+def _prefill_from_last_closing(sheet: GoalSheet, actor) -> None:
+    """The paper form's "goals completed since last performance feedback", written from the
+    achieved goals of the employee's last closing review; the employee may edit it."""
+    review = continuity.previous_review(sheet)
+    text = continuity.completed_since_last(review) if review else ""
+    if text:
+        sheet.goals_completed_since_last = text
+        goals.sheet_touch(sheet, ["goals_completed_since_last"], actor)
+
+
+def sheet_carry_forward(*, sheet_id: int, actor, version: int,
+                        goal_ids: list[int]) -> list[Goal]:
+    """Adds the chosen unfinished goals of the employee's last closing review to the draft as
+    new goals (continuity.carried_row: measured from where they ended, due at the period's
+    end)."""
+    with transaction.atomic():
+        sheet = lock_sheet(sheet_id, version)
+        require(actor, sheet, "edit_goals")
+        chosen = [result for result in continuity.carry_forward_candidates(sheet)
+                  if result.goal_id in set(goal_ids)]
+        if not chosen:
+            raise WorkflowError("Tick at least one unfinished goal to carry forward.")
+        added = goals.goals_append([(sheet, [continuity.carried_row(r, sheet)
+                                              for r in chosen])], actor)
+        goals.sheet_touch(sheet, [], actor)
+        _event(sheet, actor, "carry_forward", sheet.state,
+               f"{_goals(len(added))} carried forward from the last closing review.")
+    return added
 
 
 def sheets_start_many(*, actor, employees: list[Employee],

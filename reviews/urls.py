@@ -16,6 +16,8 @@ urlpatterns = [
     path("sheets/<int:pk>/amend/", amend.sheet_amend, name="sheet_amend"),
     path("sheets/<int:pk>/edit/", steps.sheet_edit, name="sheet_edit"),
     path("sheets/<int:pk>/edit/new-row/", steps.goal_row, name="goal_row"),
+    path("sheets/<int:pk>/edit/carry-forward/", steps.sheet_carry_forward,
+         name="sheet_carry_forward"),
     # The goal library and SMART hints in the editor; applying a goal set
     path("sheets/<int:pk>/edit/library/", library.library_panel, name="goal_library"),
     path("sheets/<int:pk>/edit/hints/", library.goal_hints, name="goal_hints"),

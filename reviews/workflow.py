@@ -242,6 +242,7 @@ for _action in TABLE:
 EVENT_WORDS = {
     "start": "started the sheet",
     "apply_goal_set": "added goals from a goal set",
+    "carry_forward": "carried unfinished goals forward from the last closing review",
     "send_to_employee": "sent the goals to the employee",
     "submit_answers": "submitted answers",
     "sign_supervisor": "signed as supervisor",

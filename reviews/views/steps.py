@@ -14,7 +14,7 @@ from goalsapp.models import Goal, JobTitle
 from goalsapp.selectors import get_library_entry, smart_hints, title_competencies
 from goalsapp.views.common import forbidden
 
-from .. import services
+from .. import continuity, services
 from ..editor_hints import attach_hints
 from ..forms import (
     SMART_LABELS,
@@ -75,7 +75,33 @@ def sheet_edit(request, pk):
     return render(request, "reviews/sheet_edit.html", sheet_context(
         request, sheet, view, sheet_form=sheet_form, formset=formset,
         returned=view.pending_return, library_competencies=formset.competencies,
-        library_titles=JobTitle.objects.filter(is_active=True).values_list("name", flat=True)))
+        library_titles=JobTitle.objects.filter(is_active=True).values_list("name", flat=True),
+        carry_forward=continuity.carry_forward_candidates(sheet)))
+
+
+@login_required
+@require_POST
+def sheet_carry_forward(request, pk):
+    """Adds the ticked unfinished goals of the last closing review to the draft."""
+    sheet = get_sheet_for_user(request.user, pk)
+    if refused := refusal(request, sheet, "edit_goals"):
+        return refused
+    ids = [int(value) for value in request.POST.getlist("goals") if value.isdigit()
+           and len(value) < 19]
+    version = request.POST.get("version", "")
+    try:
+        added = services.sheet_carry_forward(
+            sheet_id=sheet.pk, actor=request.user,
+            version=int(version) if version.isdigit() and len(version) < 10 else -1,
+            goal_ids=ids)
+    except StaleVersion as error:
+        messages.warning(request, str(error))
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{len(added)} goal{'s' if len(added) != 1 else ''} carried "
+                                  "forward: set each one's target and due date as you agree.")
+    return redirect("sheet_edit", pk=sheet.pk)
 
 
 def _library_initial(template_id: str, period) -> dict:
