@@ -22,6 +22,10 @@ PERSONAS = (
 )
 NOTIFICATION_URLS = ("notifications", "notification_read_all", "notification_read",
                      "notification_open", "notification_settings")
+# The closing review's URLs (and the editor's carry-forward): their matrix is
+# tests/reviews/test_closing_permissions.py.
+CLOSING_URL_NAMES = ("closing_open", "closing_self_assessment", "closing_assessment",
+                     "closing_transition", "closing_hr", "rating_scale", "sheet_carry_forward")
 # HR's page among the notifications URLs: its matrix is tests/notifications/test_reminder_settings.
 HR_NOTIFICATION_URLS = ("reminder_settings",)
 
