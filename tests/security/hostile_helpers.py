@@ -29,9 +29,12 @@ from goalsapp.models import (
 )
 from reviews import services
 from reviews.archive.models import ExportJob, SheetArchive
+from reviews.closing_models import ClosingReview, ClosingSignature, GoalResult, RatingLevel
+from reviews.closing_states import ClosingState
 from reviews.models import GoalAnswer, ReviewEvent, Signature, SmartCheck
 from reviews.notifications.models import Notification, NotificationPreference
-from reviews.workflow import TABLE
+from reviews.workflow import TABLE, current_state
+from tests.closing_helpers import advance_closing, open_closing
 from tests.factories import GoalFactory, GoalSheetFactory, ReviewPeriodFactory
 from tests.security.endpoint_helpers import Endpoint, endpoints_of
 from tests.workflow_helpers import STATE_ORDER, advance
@@ -44,13 +47,14 @@ PERSONAS = ("anonymous", "employee", "supervisor", "hr", "admin", "outsider")
 SKIPPED_PREFIXES = ("/admin/", "/api/", "/oidc/", "/static/", "/media/")
 ADMIN_LINKS = re.compile(r'href="(/admin/[a-z_]+/[a-z_]+/(?:add/|\d+/change/|\d+/delete/)?)"')
 FILE_URLS = {"sheet_pdf", "sheet_pdf_preview", "export_job_download", "progress_import_template",
-             "people_sync_template"}
+             "people_sync_template", "closing_pdf"}
 STATS = Counter()  # requests sent and endpoints tried, printed by tests/security/conftest.py
 
 # Models whose rows a refused request must leave exactly as they were.
 SNAPSHOT_MODELS = (GoalSheet, Goal, GoalAnswer, SmartCheck, Signature, ReviewEvent, GoalSet,
                    GoalSetItem, ProgressEntry, Employee, ReviewPeriod, Notification,
-                   NotificationPreference, SheetArchive, ExportJob, LedgerLoad, SourceSystem)
+                   NotificationPreference, SheetArchive, ExportJob, LedgerLoad, SourceSystem,
+                   ClosingReview, GoalResult, ClosingSignature, RatingLevel)
 
 MARKER = "gpxss"
 SCRIPT = f"<script>alert('{MARKER}')</script>"
@@ -113,6 +117,16 @@ def build_world(people: dict, capture) -> dict:
             else:
                 advance(sheet, state, hr_user=hr_user)
         sheets[str(state)] = GoalSheet.objects.get(pk=sheet.pk)
+    # The closing review in each of its states, each on a signed sheet of its own period.
+    for number, state in enumerate(ClosingState, start=len(sheets)):
+        period = ReviewPeriodFactory(name=f"Fuzz {number} {state}")
+        sheet = GoalSheetFactory(employee=emma, period=period)
+        for position in (1, 2):
+            GoalFactory(sheet=sheet, position=position, baseline=Decimal("12"),
+                        target=Decimal("20"), due_on=datetime.date(2027, 6, 30))
+        with capture(execute=True):
+            advance_closing(open_closing(sheet, hr_user=hr_user), state, hr_user=hr_user)
+        sheets[str(state)] = GoalSheet.objects.get(pk=sheet.pk)
     signed_goal = sheets[S.SIGNED].goals.order_by("position").first()
     goal_services.progress_entry_add(goal_id=signed_goal.pk, actor=emma.user,
                                      as_of=datetime.date(2027, 6, 30), actual=Decimal("7"),
@@ -141,7 +155,7 @@ def object_ids() -> list[int]:
     included."""
     ids = set()
     for model in (GoalSheet, Goal, GoalSet, GoalSetItem, Employee, Competency, Notification,
-                  ExportJob, ReviewPeriod):
+                  ExportJob, ReviewPeriod, ClosingReview, RatingLevel):
         ids |= set(model.objects.values_list("pk", flat=True))
     return sorted(ids)
 
@@ -166,7 +180,7 @@ def _argument_sets(route: str, world: dict) -> list[dict]:
     if names == ["pk", "action"]:
         return [{"pk": sheet.pk, "action": step.name}
                 for step in TABLE if step.is_transition
-                for sheet in sheets if sheet.state == step.source]
+                for sheet in sheets if current_state(sheet) == step.source]
     if names == ["pk", "goal_id"]:
         return [{"pk": s.pk, "goal_id": s.goals.order_by("position").first().pk} for s in sheets]
     if names == ["pk"] and route.startswith("sheets/"):
