@@ -12,6 +12,8 @@ from goalsapp import crypto
 from goalsapp.access import HR_GROUP
 from goalsapp.models import Employee, Goal, GoalSheet, ReviewPeriod, SheetState
 from goalsapp.seeds import responsibility_areas
+from reviews.closing_models import ClosingReview
+from reviews.closing_states import ClosingState
 from reviews.models import GoalAnswer, ReviewEvent, Signature, SmartCheck
 from reviews.services import name_matches
 
@@ -37,7 +39,7 @@ def run_demo() -> str:
 
 def counts() -> dict[str, int]:
     models = (User, Employee, ReviewPeriod, GoalSheet, Goal, GoalAnswer, SmartCheck, Signature,
-              ReviewEvent)
+              ReviewEvent, ClosingReview)
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -45,7 +47,9 @@ def test_demo_builds_a_department_with_every_state():
     output = run_demo()
 
     assert User.objects.count() >= 13
-    states = set(GoalSheet.objects.values_list("state", flat=True))
+    period = ReviewPeriod.objects.get(is_open=True)
+    current = GoalSheet.objects.filter(period=period)
+    states = set(current.values_list("state", flat=True))
     assert states == set(SheetState.values)
 
     hr = User.objects.filter(groups__name=HR_GROUP)
@@ -58,7 +62,7 @@ def test_demo_builds_a_department_with_every_state():
     for supervisor in supervisors:
         assert supervisor.reports.count() == 4
         # Someone in each team is left without a sheet, so "start a sheet" can be tried.
-        assert supervisor.reports.filter(sheets__isnull=True).exists()
+        assert supervisor.reports.exclude(sheets__period=period).exists()
 
     for employee in Employee.objects.select_related("user"):
         assert employee.user.check_password("goalpost-demo")
@@ -67,21 +71,20 @@ def test_demo_builds_a_department_with_every_state():
         assert employee.user.get_full_name() == employee.full_name
     assert sum(1 for e in Employee.objects.all() if e.ssn) == 2
 
-    period = ReviewPeriod.objects.get()
-    assert period.is_open and period.contains(timezone.localdate())
+    assert period.contains(timezone.localdate())
     for due in (period.goals_due, period.answers_due, period.signatures_due,
                 period.hr_review_due):
         assert period.contains(due)
 
     kpis = {kpi for area in responsibility_areas() for kpi in area.kpis}
-    for sheet in GoalSheet.objects.prefetch_related("goals"):
+    for sheet in GoalSheet.objects.select_related("period").prefetch_related("goals"):
         goals = list(sheet.goals.all())
         assert 3 <= len(goals) <= 6
-        assert all(goal.text in kpis and period.contains(goal.due_on) for goal in goals)
+        assert all(goal.text in kpis and sheet.period.contains(goal.due_on) for goal in goals)
         weights = [goal.weight for goal in goals]
         assert all(w is None for w in weights) or sum(weights) == 100
 
-    signed = GoalSheet.objects.get(state=SheetState.SIGNED)
+    signed = current.get(state=SheetState.SIGNED)
     assert signed.locked_at is not None
     signatures = list(signed.signatures.filter(voided_at__isnull=True))
     assert {s.role for s in signatures} == set(Signature.Role.values)
@@ -97,6 +100,22 @@ def test_demo_builds_a_department_with_every_state():
     for username in User.objects.values_list("username", flat=True):
         assert username in output
     assert "goalpost-demo" in output
+
+
+def test_demo_leaves_last_period_closed_for_one_and_in_closing_for_another():
+    output = run_demo()
+    previous = ReviewPeriod.objects.get(is_open=False)
+    assert previous.ends_on < timezone.localdate()
+    reviews = {r.sheet.employee.user.username: r for r in ClosingReview.objects.filter(
+        sheet__period=previous).select_related("sheet__employee__user")}
+    assert {name: r.state for name, r in reviews.items()} == {
+        "kevin": ClosingState.CLOSED, "samuel": ClosingState.SELF_ASSESSMENT}
+    assert reviews["kevin"].signatures.filter(voided_at__isnull=True).count() == 3
+    assert reviews["kevin"].rating is not None
+    # Grades vary, so the next sheet has goals to write in and goals to carry forward.
+    assert {r.grade for r in reviews["kevin"].results.all()} >= {"achieved", "not_achieved"}
+    assert "closing review (write self-assessment)" in output
+    assert "Kevin Walsh (kevin): Closed" in output
 
 
 def test_demo_twice_creates_nothing_new():

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_records_weekly_actuals_once_and_keeps_the_signature_valid(settings):
     settings.ALLOWED_HOSTS = ["testserver"]
     call_command("demo", stdout=StringIO())
-    signed = GoalSheet.objects.get(state=SheetState.SIGNED)
+    signed = GoalSheet.objects.get(state=SheetState.SIGNED, period__is_open=True)
     entries = ProgressEntry.objects.filter(goal__sheet=signed)
     assert entries.count() > 0
     assert set(entries.values_list("goal__sheet__state", flat=True)) == {SheetState.SIGNED}

@@ -22,18 +22,21 @@ from django.utils import timezone
 
 from goalsapp.access import HR_GROUP
 from goalsapp.ar.demo import compute_demo_kpis, create_demo_ledger
+from goalsapp.attainment import Grade
 from goalsapp.demo_progress import add_demo_progress
 from goalsapp.kpis import SCOPE_COLLECTOR
 from goalsapp.library import SEED_KPI_BINDINGS
 from goalsapp.models import Competency, Employee, Goal, GoalSheet, ReviewPeriod, SheetState
 from goalsapp.seeds import responsibility_areas
 from goalsapp.services import GoalRow
-from reviews import services
+from reviews import closing, services
 from reviews.archive.demo import archive_signed_sheets
+from reviews.closing_models import ClosingReview
+from reviews.closing_states import ClosingState
 from reviews.demo.goal_sets import create_demo_goal_sets
 from reviews.esign import SigningEvidence
 from reviews.models import GoalAnswer, SmartCheck
-from reviews.workflow import WorkflowError, waiting_on
+from reviews.workflow import FIRST_STEP, WorkflowError, waiting_on
 
 PASSWORD = "goalpost-demo"
 
@@ -137,6 +140,16 @@ LAST_STEP = {
 }
 EXPECTED_STATE = {**{s: s for s in SheetState}, CLARIFICATION: SheetState.DRAFTING}
 
+# The period before: two sheets signed a year ago, their closing reviews open now (docs/closing.md).
+# Kevin's is closed, and he has no sheet yet in the current period, so Marcus starting one sees
+# the achieved goals written in and the unfinished ones offered to carry forward; Samuel's waits
+# on his self-assessment.
+PREVIOUS_SHEETS: tuple[SheetPlan, ...] = (
+    SheetPlan("kevin", SheetState.SIGNED, ((6, 2), (1, 0), (8, 1), (2, 0)), (40, 30, 20, 10)),
+    SheetPlan("samuel", SheetState.SIGNED, ((6, 0), (3, 0), (2, 1))),
+)
+CLOSING_OUTCOME = {"kevin": ClosingState.CLOSED, "samuel": ClosingState.SELF_ASSESSMENT}
+
 
 # Measures for a KPI text, by simple keyword rules --------------------------------------------
 
@@ -190,6 +203,14 @@ def _months_later(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def _closing_due(after: date) -> dict:
+    """A period's closing due dates, two weeks apart from `after` on."""
+    return {"self_assessments_due": after + timedelta(days=14),
+            "assessments_due": after + timedelta(days=28),
+            "closing_signatures_due": after + timedelta(days=42),
+            "hr_closing_due": after + timedelta(days=56)}
+
+
 def _goal_due_dates(period: ReviewPeriod, today: date) -> list[date]:
     """The ends of the period's quarters still ahead (always at least the period's last day)."""
     ends = [_months_later(period.starts_on, months) - timedelta(days=1) for months in (3, 6, 9)]
@@ -210,12 +231,20 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self.users = self._people()
                 self.period = self._period()
-                built = [plan.employee for plan in SHEETS if self._sheet(plan)]
+                self.previous = self._previous_period()
+                closed = [plan.employee for plan in PREVIOUS_SHEETS
+                          if self._sheet(plan, self.previous)]
+                add_demo_progress(self.previous, self.previous.ends_on)
+                for username in closed:
+                    self._closing(username)
+                self._close_to_new_sheets(self.previous)
+                built = [plan.employee for plan in SHEETS if self._sheet(plan, self.period)]
                 create_demo_goal_sets(self.users)  # the goal library's job titles and sets
                 add_demo_progress(self.period, self.today)  # actuals for the dashboards
                 self._ledger()  # the AR ledger, its KPIs and the bound goals' actuals
         except WorkflowError as error:
             raise CommandError(f"The workflow refused a demo step: {error}") from error
+        self.notes += archive_signed_sheets(self.previous)
         self.notes += archive_signed_sheets(self.period)
         self.stdout.write(self._report(built))
 
@@ -296,30 +325,98 @@ class Command(BaseCommand):
             name=name,
             defaults={"starts_on": starts_on, "ends_on": ends_on, "goals_due": due(14),
                       "answers_due": due(28), "signatures_due": due(42),
-                      "hr_review_due": due(56), "is_open": True},
+                      "hr_review_due": due(56), "is_open": True,
+                      **_closing_due(ends_on)},
         )
         return period
 
+    def _previous_period(self) -> ReviewPeriod:
+        """The twelve months before: ended, its closing reviews due in the weeks ahead. Open
+        while its demo sheets are started, then closed to new sheets."""
+        ends_on = self.period.starts_on - timedelta(days=1)
+        starts_on = _months_later(self.period.starts_on, -12)
+        period, _ = ReviewPeriod.objects.get_or_create(
+            name=f"{starts_on:%b %Y} – {ends_on:%b %Y}",
+            defaults={"starts_on": starts_on, "ends_on": ends_on,
+                      "goals_due": starts_on + timedelta(days=14),
+                      "answers_due": starts_on + timedelta(days=28),
+                      "signatures_due": starts_on + timedelta(days=42),
+                      "hr_review_due": starts_on + timedelta(days=56), "is_open": True,
+                      **_closing_due(self.today - timedelta(days=1))},
+        )
+        return period
+
+    @staticmethod
+    def _close_to_new_sheets(period: ReviewPeriod) -> None:
+        if period.is_open:
+            period.is_open = False
+            period.save(update_fields=["is_open"])
+
+    # The closing review -----------------------------------------------------------------------
+
+    def _closing(self, username: str) -> None:
+        """Opens the closing review as the period's end does, then takes it as far as the demo
+        plan says, through reviews.closing as each person would."""
+        person = BY_USERNAME[username]
+        employee = Employee.objects.select_related("supervisor__user", "user").get(
+            employee_number=person.number)
+        sheet = GoalSheet.objects.get(employee=employee, period=self.previous)
+        review = closing.closing_open(sheet_id=sheet.pk)
+        if CLOSING_OUTCOME[username] == ClosingState.SELF_ASSESSMENT:
+            return
+        employee_user, supervisor_user = employee.user, employee.supervisor.user
+        hr_user = next(self.users[p.username] for p in PEOPLE if p.title == HR_OFFICER)
+        results = list(review.results.select_related("goal").order_by("goal__position"))
+        closing.closing_save_self_assessment(
+            review_id=review.pk, actor=employee_user,
+            overall="My first full year: I learned the portfolio and kept my call blocks.",
+            per_goal={r.goal_id: ("Done, with the weekly account reviews." if
+                                  r.grade == Grade.ACHIEVED else
+                                  "Short of the target: the oldest balances took longer.")
+                      for r in results})
+        closing.closing_submit_self_assessment(review_id=review.pk, actor=employee_user,
+                                               version=self._review_version(review))
+        closing.closing_save_assessment(
+            review_id=review.pk, actor=supervisor_user, version=self._review_version(review),
+            overall="A solid first year; the 90+ bucket is the focus for the next one.",
+            per_goal={r.goal_id: ("Met." if r.grade == Grade.ACHIEVED
+                                  else "Good effort; carried into next year.")
+                      for r in results},
+            proposed_rating_id=closing.active_levels().get(value=3).pk, overrides={})
+        closing.closing_submit_assessment(review_id=review.pk, actor=supervisor_user,
+                                          version=self._review_version(review))
+        closing.closing_release_for_signatures(review_id=review.pk, actor=hr_user)
+        for signer, name in ((supervisor_user, employee.supervisor.full_name),
+                             (employee_user, employee.full_name),
+                             (hr_user, Employee.objects.get(user=hr_user).full_name)):
+            closing.closing_sign(review_id=review.pk, actor=signer,
+                                 version=self._review_version(review), typed_name=name,
+                                 evidence=demo_evidence(), acknowledged=True)
+
+    @staticmethod
+    def _review_version(review) -> int:
+        return ClosingReview.objects.values_list("version", flat=True).get(pk=review.pk)
+
     # Sheets -----------------------------------------------------------------------------------
 
-    def _sheet(self, plan: SheetPlan) -> bool:
-        """Builds the sheet for `plan` through the workflow services; False if it exists."""
+    def _sheet(self, plan: SheetPlan, period: ReviewPeriod) -> bool:
+        """Builds the sheet for `plan` in `period` through the workflow services; False if it
+        exists."""
         person = BY_USERNAME[plan.employee]
         employee = Employee.objects.select_related("supervisor__user").get(
             employee_number=person.number)
-        if GoalSheet.objects.filter(employee=employee, period=self.period).exists():
+        if GoalSheet.objects.filter(employee=employee, period=period).exists():
             return False
         employee_user = self.users[person.username]
         supervisor_user = employee.supervisor.user
         hr_user = next(self.users[p.username] for p in PEOPLE if p.title == HR_OFFICER)
         last = STEPS.index(LAST_STEP[plan.outcome])
 
-        sheet = services.sheet_start(actor=supervisor_user, employee=employee,
-                                     period=self.period)
+        sheet = services.sheet_start(actor=supervisor_user, employee=employee, period=period)
         sid = sheet.pk
         services.sheet_save_draft(
             sheet_id=sid, actor=supervisor_user, version=self._version(sid),
-            sheet_values={}, rows=self._rows(plan, person), replies={})
+            sheet_values={}, rows=self._rows(plan, person, period), replies={})
         if last >= STEPS.index("send"):
             services.sheet_send_to_employee(sheet_id=sid, actor=supervisor_user,
                                             version=self._version(sid))
@@ -338,7 +435,7 @@ class Command(BaseCommand):
                         answer=GoalAnswer.Answer.NEEDS_CLARIFICATION,
                         comment=(f"Does this target cover the whole {person.territory} "
                                  "territory or only my own accounts? And does work started "
-                                 f"before {self.period.name} count towards it?"))
+                                 f"before {period.name} count towards it?"))
                 else:
                     services.goal_answer(goal_id=goal.pk, actor=employee_user,
                                          answer=GoalAnswer.Answer.OKAY, comment="")
@@ -379,10 +476,12 @@ class Command(BaseCommand):
     def _version(sheet_id: int) -> int:
         return GoalSheet.objects.values_list("version", flat=True).get(pk=sheet_id)
 
-    def _rows(self, plan: SheetPlan, person: Person) -> list[GoalRow]:
+    def _rows(self, plan: SheetPlan, person: Person, period: ReviewPeriod) -> list[GoalRow]:
         areas = {area.number: area for area in responsibility_areas()}
         competencies = {c.name: c for c in Competency.objects.all()}
-        due_dates = _goal_due_dates(self.period, self.today)
+        # A period already over gets every quarter's end, as it had when its goals were set.
+        due_dates = _goal_due_dates(period, period.starts_on if period.ends_on < self.today
+                                    else self.today)
         weights = plan.weights or (None,) * len(plan.kpis)
         if len(weights) != len(plan.kpis):
             raise CommandError(f"The demo plan for {person.username} has unmatched weights.")
@@ -433,6 +532,9 @@ class Command(BaseCommand):
             goal__sheet__in=sheets, answer=GoalAnswer.Answer.NEEDS_CLARIFICATION, reply="",
         ).values_list("goal__sheet_id", "round"))
         with_sheet = {sheet.employee_id for sheet in sheets}
+        reviews = list(ClosingReview.objects.filter(sheet__period=self.previous).select_related(
+            "sheet__employee__user", "sheet__employee__supervisor").order_by(
+            "sheet__employee_name"))
 
         rows = [("USERNAME", "PASSWORD", "ROLE", "NAME", "WAITING ON THEM")]
         for person in (*PEOPLE, None):
@@ -444,6 +546,9 @@ class Command(BaseCommand):
                 if not waiting_on(user, sheet):
                     continue
                 todo[_what(sheet, (sheet.pk, sheet.clarification_round) in flagged)] += 1
+            for review in reviews:
+                if waiting_on(user, review):
+                    todo[f"closing review ({FIRST_STEP[review.state].label.lower()})"] += 1
             if person and person.title in (MANAGER, SUPERVISOR):
                 employee = user.employee
                 todo["report without a sheet (start one)"] += (
@@ -469,6 +574,10 @@ class Command(BaseCommand):
             lines.append(f"  {sheet.employee_name} ({sheet.employee.user.username}): "
                          f"{sheet.get_state_display()}"
                          + (", after a clarification request" if clarification else ""))
+        lines += ["", f"Closing reviews of {self.previous.name}:"]
+        for review in reviews:
+            lines.append(f"  {review.sheet.employee_name} "
+                         f"({review.sheet.employee.user.username}): {review.get_state_display()}")
         lines.extend(self.notes)
         return "\n".join(lines)
 
