@@ -1,6 +1,7 @@
 """Pages for work inside a state: the supervisor's goal editor and summary, the employee's
 answers, HR's SMART checklist. Per-goal forms post with htmx and answer with their row."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -86,13 +87,13 @@ def sheet_carry_forward(request, pk):
     sheet = get_sheet_for_user(request.user, pk)
     if refused := refusal(request, sheet, "edit_goals"):
         return refused
-    ids = [int(value) for value in request.POST.getlist("goals") if value.isdigit()
-           and len(value) < 19]
+    ids = [int(value) for value in request.POST.getlist("goals")
+           if re.fullmatch(r"[0-9]{1,18}", value)]
     version = request.POST.get("version", "")
     try:
         added = services.sheet_carry_forward(
             sheet_id=sheet.pk, actor=request.user,
-            version=int(version) if version.isdigit() and len(version) < 10 else -1,
+            version=int(version) if re.fullmatch(r"[0-9]{1,9}", version) else -1,
             goal_ids=ids)
     except StaleVersion as error:
         messages.warning(request, str(error))
