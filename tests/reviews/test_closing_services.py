@@ -3,11 +3,14 @@ three signatures bound to the closing content, and the lock once HR signs."""
 
 import datetime
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.utils import IntegrityError
 
+from config.celery import app
 from goalsapp import services as goals
 from goalsapp.attainment import Grade
 from goalsapp.models import SheetState
@@ -15,6 +18,7 @@ from reviews import closing
 from reviews.closing_models import ClosingLocked, ClosingReview, GoalResult
 from reviews.closing_states import ClosingState
 from reviews.models import ReviewEvent
+from reviews.tasks import open_due_closing_reviews
 from reviews.workflow import ActionForbidden, WorkflowError
 from tests.closing_helpers import advance_closing, middle_level, open_closing
 from tests.workflow_helpers import signing_evidence, typed_name_of
@@ -198,3 +202,15 @@ def test_the_database_refuses_to_change_a_closed_review(sheet, hr, postgresql_on
           connection.cursor() as cursor):
         cursor.execute("UPDATE reviews_goalresult SET self_assessment = 'x' WHERE review_id = %s",
                        [review.pk])
+
+
+def test_the_nightly_task_and_its_command_open_due_reviews(sheet, advance, period):
+    assert app.conf.beat_schedule["open-due-closing-reviews"]["task"] == \
+        open_due_closing_reviews.name
+    advance(sheet, SheetState.SIGNED)
+    out = StringIO()
+    call_command("open_closing_reviews", "--today", period.ends_on.isoformat(), stdout=out)
+    assert out.getvalue().strip() == "0 closing reviews opened."
+    call_command("open_closing_reviews", "--today",
+                 (period.ends_on + datetime.timedelta(days=1)).isoformat(), stdout=out)
+    assert "1 closing review opened." in out.getvalue()
