@@ -21,7 +21,7 @@ from .canonical import closing_content_hash
 from .closing_models import ClosingReview, ClosingSignature, GoalResult, RatingLevel, RatingScale
 from .closing_states import ClosingState
 from .models import ReviewEvent
-from .services import name_matches
+from .services import earlier_signatures_match, require_signer, signature_values
 from .workflow import (
     ROLE_NAMES,
     SIGNATURE_ROLE,
@@ -367,22 +367,14 @@ def closing_sign(*, review_id: int, actor, version: int, typed_name: str,
                                 "it cannot be signed now.")
         action = require(actor, review, signing.name)
         role = SIGNATURE_ROLE[signing.name]
-        if not name_matches(typed_name, actor):
-            raise WorkflowError("Type your full name exactly as it appears on your profile.")
-        if role == Role.EMPLOYEE and not acknowledged:
-            raise WorkflowError("Tick the acknowledgement to sign.")
+        require_signer(actor, typed_name, role, acknowledged)
         digest = closing_content_hash(review)
-        if role == Role.HR:
-            earlier = review.signatures.filter(voided_at__isnull=True)
-            if {s.role for s in earlier} != {Role.SUPERVISOR, Role.EMPLOYEE} or any(
-                    s.content_hash != digest for s in earlier):
-                raise WorkflowError("The closing review no longer matches the supervisor's and "
-                                    "employee's signatures; return it to the supervisor.")
-        consent = esign.require_may_sign(actor, evidence)
+        if role == Role.HR and not earlier_signatures_match(
+                review.signatures.filter(voided_at__isnull=True), digest):
+            raise WorkflowError("The closing review no longer matches the supervisor's and "
+                                "employee's signatures; return it to the supervisor.")
         signature = ClosingSignature.objects.create(
-            review=review, role=role, signer=actor, typed_name=typed_name.strip(),
-            content_hash=digest, consent=consent, authenticated_at=evidence.authenticated_at,
-            ip_address=evidence.ip_address, user_agent=evidence.user_agent)
+            review=review, **signature_values(actor, role, typed_name, digest, evidence))
         to_state = action.targets[0]
         if to_state == C.CLOSED:
             review.closed_at = timezone.now()

@@ -315,21 +315,15 @@ def sheet_sign(*, sheet_id: int, actor, version: int, typed_name: str,
         action_name = signing.name
         action = require(actor, sheet, action_name)
         role = SIGNATURE_ROLE[action_name]
-        if not name_matches(typed_name, actor):
-            raise WorkflowError("Type your full name exactly as it appears on your profile.")
+        require_signer(actor, typed_name, role, acknowledged)
         if role == Role.SUPERVISOR and not sheet.summary_is_complete:
             raise WorkflowError("Complete the summary (estimated total time, action plans and "
                                 "milestones) before signing.")
-        if role == Role.EMPLOYEE and not acknowledged:
-            raise WorkflowError("Tick the acknowledgement to sign.")
         digest = content_hash(sheet)
         if role == Role.HR:
             _check_hr_may_sign(sheet, digest)
-        consent = esign.require_may_sign(actor, evidence)
         signature = Signature.objects.create(
-            sheet=sheet, role=role, signer=actor, typed_name=typed_name.strip(),
-            content_hash=digest, consent=consent, authenticated_at=evidence.authenticated_at,
-            ip_address=evidence.ip_address, user_agent=evidence.user_agent)
+            sheet=sheet, **signature_values(actor, role, typed_name, digest, evidence))
         to_state = action.targets[0]
         if to_state == S.SIGNED:
             sheet.locked_at = timezone.now()
@@ -342,6 +336,34 @@ def sheet_sign(*, sheet_id: int, actor, version: int, typed_name: str,
     return signature
 
 
+def require_signer(actor, typed_name: str, role: Role, acknowledged: bool) -> None:
+    """What every signature asks of the signer, on either document: their own name typed, and
+    the employee's acknowledgement ticked."""
+    if not name_matches(typed_name, actor):
+        raise WorkflowError("Type your full name exactly as it appears on your profile.")
+    if role == Role.EMPLOYEE and not acknowledged:
+        raise WorkflowError("Tick the acknowledgement to sign.")
+
+
+def signature_values(actor, role: Role, typed_name: str, digest: str,
+                     evidence: esign.SigningEvidence) -> dict:
+    """A new signature's fields (either document's): the signer, the hash signed, and the
+    e-signature evidence, asked of reviews/esign.py last (it may record consent)."""
+    consent = esign.require_may_sign(actor, evidence)
+    return {"role": role, "signer": actor, "typed_name": typed_name.strip(),
+            "content_hash": digest, "consent": consent,
+            "authenticated_at": evidence.authenticated_at, "ip_address": evidence.ip_address,
+            "user_agent": evidence.user_agent}
+
+
+def earlier_signatures_match(live_signatures, digest: str) -> bool:
+    """Before HR signs: exactly the supervisor's and the employee's live signatures, each on
+    the content as it is now."""
+    signatures = list(live_signatures)
+    return ({s.role for s in signatures} == {Role.SUPERVISOR, Role.EMPLOYEE}
+            and all(s.content_hash == digest for s in signatures))
+
+
 def _check_hr_may_sign(sheet: GoalSheet, digest: str) -> None:
     goal_ids = list(sheet.goals.values_list("pk", flat=True))
     checks = {c.goal_id: c for c in SmartCheck.objects.filter(goal_id__in=goal_ids)}
@@ -352,9 +374,7 @@ def _check_hr_may_sign(sheet: GoalSheet, digest: str) -> None:
             f"Every goal must pass all five SMART criteria before HR signs: "
             f"{len(unchecked)} not yet checked, {len(failing)} failing. "
             "Return the sheet to the supervisor if a goal needs rework.")
-    earlier = sheet.signatures.filter(voided_at__isnull=True)
-    if {s.role for s in earlier} != {Role.SUPERVISOR, Role.EMPLOYEE} or any(
-            s.content_hash != digest for s in earlier):
+    if not earlier_signatures_match(sheet.signatures.filter(voided_at__isnull=True), digest):
         raise WorkflowError("The sheet's content no longer matches the supervisor's and "
                             "employee's signatures; return it to the supervisor.")
 

@@ -16,7 +16,7 @@ from goalsapp.access import (
 )
 from goalsapp.views.common import forbidden
 
-from .. import closing, esign
+from .. import closing
 from ..closing_forms import (
     AssessmentForm,
     RatingLevelFormSet,
@@ -33,7 +33,7 @@ from ..closing_selectors import (
 from ..forms import ConfirmForm, EmployeeSignForm, ReturnForm, SignForm
 from ..workflow import ActionForbidden, StaleVersion, WorkflowError, require
 from .common import sheet_context
-from .sheet import _signing
+from .sheet import signing_with, transition_page, with_note
 
 
 def _review_or_404(request, pk):
@@ -121,20 +121,11 @@ def closing_assessment(request, pk):
                   _context(request, sheet, review, form=form))
 
 
-def _sign(*, review_id, actor, version, form):
-    evidence = esign.evidence_from(form.request,
-                                   gives_consent=form.cleaned_data.get("consent", False))
-    return closing.closing_sign(review_id=review_id, actor=actor, version=version,
-                                typed_name=form.cleaned_data["typed_name"], evidence=evidence,
-                                acknowledged=form.cleaned_data.get("acknowledged", False))
-
-
 def _with_note(service):
-    def run(*, review_id, actor, version, form):
-        return service(review_id=review_id, actor=actor, version=version,
-                       note=form.cleaned_data.get("note", ""))
-    return run
+    return with_note(service, "review_id")
 
+
+_sign = signing_with(closing.closing_sign, "review_id")
 
 # action name → (form class, how to call its service, what to tell the user afterwards)
 TRANSITIONS = {
@@ -159,37 +150,8 @@ TRANSITIONS = {
 @login_required
 def closing_transition(request, pk, action):
     sheet, review = _review_or_404(request, pk)
-    if action not in TRANSITIONS:
-        raise Http404("No such action.")
-    form_class, run, done = TRANSITIONS[action]
-    try:
-        step = require(request.user, review, action)
-    except ActionForbidden as error:
-        return forbidden(request, str(error))
-    except WorkflowError as refusal:
-        message = str(refusal)
-        if request.method == "POST" and request.POST.get("version") != str(review.version):
-            message = str(closing.StaleReview())
-        messages.error(request, message)
-        return redirect("sheet_detail", pk=sheet.pk)
-    extra, signing = _signing(request) if issubclass(form_class, SignForm) else ({}, {})
-    form = form_class(request.POST or None, initial={"version": review.version}, **extra)
-    if request.method == "POST" and form.is_valid():
-        try:
-            run(review_id=review.pk, actor=request.user, version=form.cleaned_data["version"],
-                form=form)
-        except StaleVersion as error:
-            messages.warning(request, str(error))
-            return redirect("sheet_detail", pk=sheet.pk)
-        except ActionForbidden as error:
-            return forbidden(request, str(error))
-        except WorkflowError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, done)
-            return redirect("sheet_detail", pk=sheet.pk)
-    return render(request, "reviews/closing_transition.html",
-                  _context(request, sheet, review, action=step, form=form, **signing))
+    return transition_page(request, sheet, review, action, TRANSITIONS, closing.StaleReview,
+                           "reviews/closing_transition.html")
 
 
 @login_required
