@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('goalsapp', '0011_library_guidance'),
+        ('goalsapp', '0012_kpi_binding'),
     ]
 
     operations = [
