@@ -8,6 +8,7 @@ import zipfile
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -82,3 +83,11 @@ def test_bulk_exports_hold_both_pdfs(sheet, advance, hr, admin, period,
         names = zipfile.ZipFile(io.BytesIO(stored.read())).namelist()
     assert any(name.endswith(f"-{signed.pk}.pdf") for name in names)
     assert any(name.endswith(f"-{signed.pk}-closing-review.pdf") for name in names)
+
+
+def test_verify_records_checks_closed_reviews_too(sheet, advance, hr,
+                                                 django_capture_on_commit_callbacks):
+    _close(sheet, advance, hr, django_capture_on_commit_callbacks)
+    out = io.StringIO()
+    call_command("verify_records", stdout=out)
+    assert "1 closed closing review" in out.getvalue() and "0 altered records" in out.getvalue()
