@@ -13,11 +13,8 @@ from . import services
 from .admin_workflow import WorkflowAdmin, copy_errors
 from .forms import AnswerForm, SmartCheckForm
 from .models import (
-    ClosingReview,
-    ClosingSignature,
     ESignatureConsent,
     GoalAnswer,
-    GoalResult,
     RecordCorrection,
     ReviewEvent,
     Signature,
@@ -178,38 +175,3 @@ class RecordCorrectionAdmin(AuditAdmin):
     date_hierarchy = "at"
     readonly_fields = ("at", "db_user", "reason", "table_name", "operation", "row_before",
                        "row_after")
-
-
-# The closing review (docs/closing.md): read-only, because only its workflow writes it; the
-# rating scale is HR's page (/hr/rating-scale/).
-
-class GoalResultInline(admin.TabularInline):
-    model = GoalResult
-    fields = ("goal", "final_actual", "as_of", "computed_grade", "override_grade",
-              "override_reason", "self_assessment", "supervisor_assessment")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(ClosingReview)
-class ClosingReviewAdmin(ReadOnlyAdmin):
-    list_display = ("sheet", "state", "proposed_rating", "rating", "weighted_score", "closed_at")
-    list_filter = ("state",)
-    list_select_related = ("sheet__period", "rating", "proposed_rating")
-    search_fields = ("sheet__employee_name", "sheet__employee_number")
-    inlines = [GoalResultInline]
-
-
-@admin.register(ClosingSignature)
-class ClosingSignatureAdmin(ReadOnlyAdmin):
-    list_display = ("review", "role", "typed_name", "signed_at", "content_hash", "voided_at")
-    list_filter = ("role", ("voided_at", admin.EmptyFieldListFilter))
-    list_select_related = ("review__sheet__period",)
-    search_fields = ("typed_name", "review__sheet__employee_name", "content_hash")

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True),
 
 
 def test_two_simultaneous_runs_leave_one_archive_rendered_once(sheet, advance, hr, monkeypatch):
-    monkeypatch.setattr(archive_services, "queue_render", lambda sheet_id: None)
+    monkeypatch.setattr(archive_services, "queue_render", lambda sheet_id, kind="goals": None)
     advance(sheet, SheetState.SIGNED)
     SheetArchive.objects.all().delete()  # neither run finds a record: both try to create it
     renders = []

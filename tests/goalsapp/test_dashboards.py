@@ -186,7 +186,8 @@ def test_the_workflow_overview_counts_states_and_names_who_is_late(client, hr, e
     client.force_login(hr.user)
     response = client.get(reverse("workflow_overview"))
     page = response.content.decode()
-    assert response.context["table"] == [(period.name, [1, 0, 0, 0, 0, 1], 2)]
+    # One column per state of the sheet, then of its closing review (none opened here).
+    assert response.context["table"] == [(period.name, [1, 0, 0, 0, 0, 1, *[0] * 7], 2)]
     assert [(row.sheet.employee_name, row.person, str(row.due_on))
             for row in response.context["overdue"]] == [("Emma Ellis", "Sam Sutton",
                                                          "2027-01-31")]
