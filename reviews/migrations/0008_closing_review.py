@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('goalsapp', '0013_period_closing_due_dates'),
+        ('goalsapp', '0016_period_closing_due_dates'),
         ('reviews', '0007_record_guard_without_the_archive'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('archive', '0003_own_trigger_function'),
-        ('goalsapp', '0013_period_closing_due_dates'),
+        ('goalsapp', '0016_period_closing_due_dates'),
     ]
 
     operations = [

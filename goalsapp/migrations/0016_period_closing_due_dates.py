@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('goalsapp', '0012_kpi_binding'),
+        ('goalsapp', '0015_sheet_amendments'),
     ]
 
     operations = [
