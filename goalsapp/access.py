@@ -120,6 +120,18 @@ def _self_and_line(employee: Employee) -> RawSQL:
     return RawSQL(f"{sql} UNION SELECT %s", [employee.pk, employee.pk])
 
 
+def line_above(employee: Employee) -> set[int]:
+    """Ids of everyone `employee` reports to, directly or further up: their supervisor free (a
+    column of the row), then one query a level."""
+    above: set[int] = set()
+    boss_id = employee.supervisor_id
+    while boss_id is not None and boss_id not in above and boss_id != employee.pk:
+        above.add(boss_id)
+        boss_id = (Employee.objects.filter(pk=boss_id).values_list("supervisor_id", flat=True)
+                   .first())
+    return above
+
+
 def direct_reports(user) -> QuerySet[Employee]:
     """The user's active direct reports: whose sheets they may start."""
     me = employee_of(user)
@@ -315,6 +327,39 @@ def may_open_closing_reviews(user) -> bool:
     return is_hr(user)
 
 
+def is_manager(user) -> bool:
+    """Someone whose reports have reports: they manage a line of teams (cached on the user
+    object for the request, as is_hr)."""
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_goalpost_is_manager"):
+        me = employee_of(user)
+        user._goalpost_is_manager = me is not None and Employee.objects.filter(
+            supervisor__supervisor=me, supervisor__is_active=True, is_active=True).exists()
+    return user._goalpost_is_manager
+
+
+def may_calibrate(user) -> bool:
+    """The calibration page: HR for every review, a manager for the reviews of their line
+    (calibration_scope). Who may adjust which rating is the workflow table's question."""
+    return is_hr(user) or is_manager(user)
+
+
+def calibration_scope(user) -> set[int] | None:
+    """The employees whose closing reviews the calibration page shows `user`: None means
+    everyone (HR), otherwise a manager's line (empty for anyone else)."""
+    if is_hr(user):
+        return None
+    me = employee_of(user)
+    return line_below(me) if me is not None and is_manager(user) else set()
+
+
+def may_see_closing_dashboard(user) -> bool:
+    """Final attainment and ratings per group: as the department dashboards (dashboard_scope:
+    a supervisor's team and line, everyone for HR and staff)."""
+    return may_see_department(user)
+
+
 def may_change_reminder_settings(user) -> bool:
     """The numbers reminders and escalations go by are set by HR and administrators."""
     return sees_everything(user)
@@ -402,6 +447,14 @@ class Can:
     @cached_property
     def open_closing_reviews(self) -> bool:
         return may_open_closing_reviews(self.user)
+
+    @cached_property
+    def calibrate(self) -> bool:
+        return may_calibrate(self.user)
+
+    @cached_property
+    def see_closing_dashboard(self) -> bool:
+        return may_see_closing_dashboard(self.user)
 
     @cached_property
     def change_reminder_settings(self) -> bool:

@@ -248,6 +248,8 @@ class RecordCorrection(models.Model):
 
 
 # The closing review (a separate document on the same sheet) lives in its own module.
+# HR's target distribution of ratings, for calibration.
+from .calibration_models import RatingTarget  # noqa: E402
 from .closing_models import (  # noqa: E402
     ClosingReview,
     ClosingSignature,
@@ -259,4 +261,4 @@ from .closing_models import (  # noqa: E402
 __all__ = ["ClosingReview", "ClosingSignature", "GoalResult", "RatingLevel", "RatingScale",
            "SignatureRecord", "ESignatureConsent", "GoalAnswer", "PartOfSignedGoal",
            "RecordAltered",
-           "RecordCorrection", "ReviewEvent", "Signature", "SmartCheck"]
+           "RatingTarget", "RecordCorrection", "ReviewEvent", "Signature", "SmartCheck"]

@@ -39,3 +39,8 @@ urlpatterns = [
     path("hr/rating-scale/", closing.rating_scale, name="rating_scale"),
     path("account/e-signature-consent/", consent.esign_consent, name="esign_consent"),
 ]
+
+# Calibration and the closing dashboards have a module of their own.
+from .calibration_urls import urlpatterns as calibration_urlpatterns  # noqa: E402
+
+urlpatterns += calibration_urlpatterns

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
-from goalsapp.access import employee_of, is_hr
+from goalsapp.access import employee_of, is_hr, is_supervisor, line_above, line_below
 from goalsapp.models import GoalSheet, SheetState
 
 from .closing_states import ClosingState
@@ -27,10 +27,12 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     EMPLOYEE = "employee"
     HR = "hr"
+    # Anyone above the employee's supervisor in the line: calibrates ratings there, beside HR.
+    MANAGER = "manager"
 
 
 ROLE_NAMES = {Role.SUPERVISOR: "the employee's supervisor", Role.EMPLOYEE: "the employee",
-              Role.HR: "Human Resources"}
+              Role.HR: "Human Resources", Role.MANAGER: "a manager of the supervisor's line"}
 
 
 class WorkflowError(Exception):
@@ -140,6 +142,14 @@ TABLE: tuple[Action, ...] = (
     Action("release_for_signatures", "Release for signatures", C.CALIBRATION, Role.HR,
            (C.SUPERVISOR_SIGNATURE,), "A rating stands (proposed, or adjusted in calibration).",
            "closing_transition"),
+    # Calibration (docs/closing.md): HR, and a manager for their line, adjust the rating that
+    # stands, each time with a reason; neither is the next step, which stays HR's release.
+    Action("adjust_rating", "Adjust rating", C.CALIBRATION, Role.HR, (),
+           "A level on the active scale other than the current one, and a reason.",
+           "closing_adjust_rating", "btn-outline-primary"),
+    Action("adjust_rating", "Adjust rating", C.CALIBRATION, Role.MANAGER, (),
+           "A level on the active scale other than the current one, and a reason.",
+           "closing_adjust_rating", "btn-outline-primary"),
     Action("sign_closing_supervisor", "Sign closing as supervisor", C.SUPERVISOR_SIGNATURE,
            Role.SUPERVISOR, (C.EMPLOYEE_SIGNATURE,),
            "The typed name matches the signer; " + E_SIGNATURE, "closing_transition"),
@@ -171,7 +181,9 @@ NEXT_ACTOR: dict[SheetState, Role | None] = {
     C.HR_REVIEW: Role.HR,
     C.CLOSED: None,
 }
-assert all(NEXT_ACTOR[a.source] == a.actor for a in TABLE if a.is_awaited), \
+# A manager helps calibrate but never holds the next step: the review waits on HR's release.
+assert all(NEXT_ACTOR[a.source] == a.actor for a in TABLE
+           if a.is_awaited and a.actor != Role.MANAGER), \
     "NEXT_ACTOR disagrees with TABLE"
 
 # Which of the period's due dates the sheet is held to in each state: reminders, escalations and
@@ -257,6 +269,7 @@ EVENT_WORDS = {
     "submit_assessment": "submitted the assessment and proposed a rating",
     "override_grade": "overrode a goal's grade",
     "release_for_signatures": "released the closing review for signatures",
+    "adjust_rating": "adjusted the rating in calibration",
     "sign_closing_supervisor": "signed the closing review as supervisor",
     "sign_closing_employee": "signed the closing review as employee",
     "return_closing": "returned the closing review to the supervisor",
@@ -280,9 +293,10 @@ def states_acted_on_by(role: Role) -> list[SheetState | ClosingState]:
 # Who holds which role on a sheet ------------------------------------------------------------------
 # One rule: the employee is the sheet's employee; the supervisor is the employee's supervisor;
 # HR is any member of the HR group who is neither (HR never reviews a sheet they are a party
-# to: their own, or one they supervise, which they would sign twice). Its readers need it in
-# three forms, written here side by side; tests/reviews/test_roles.py checks that the three
-# agree for every persona in every state.
+# to: their own, or one they supervise, which they would sign twice); a manager is anyone above
+# the supervisor in the line who has active reports themselves (is_supervisor), whatever else
+# they are. Its readers need it in three forms, written here side by side;
+# tests/reviews/test_roles.py checks that the three agree for every persona in every state.
 
 def roles_of(user, sheet: GoalSheet) -> set[Role]:
     """The roles `user` holds on `sheet` (the sheet page, its buttons, `require`)."""
@@ -294,6 +308,10 @@ def roles_of(user, sheet: GoalSheet) -> set[Role]:
         roles.add(Role.SUPERVISOR)
     if is_hr(user) and not roles:
         roles.add(Role.HR)
+    if (me is not None and not roles & {Role.EMPLOYEE, Role.SUPERVISOR}
+            and sheet.employee.supervisor_id is not None and is_supervisor(user)
+            and me.pk in line_above(sheet.employee.supervisor)):
+        roles.add(Role.MANAGER)
     return roles
 
 
@@ -305,6 +323,11 @@ def sheets_where_role(user, role: Role) -> Q:
         return Q(employee=me) if me is not None else Q(pk__in=[])
     if role == Role.SUPERVISOR:
         return Q(employee__supervisor=me) if me is not None else Q(pk__in=[])
+    if role == Role.MANAGER:
+        if me is None or not is_supervisor(user):
+            return Q(pk__in=[])
+        # The supervisor is below me, so I am above them (and neither the employee nor they).
+        return Q(employee__supervisor_id__in=line_below(me)) & ~Q(employee=me)
     if not is_hr(user):
         return Q(pk__in=[])
     if me is None:
@@ -313,10 +336,12 @@ def sheets_where_role(user, role: Role) -> Q:
 
 
 class Parties(NamedTuple):
-    """A sheet's parties as user ids (None: no supervisor, or one without a login)."""
+    """A sheet's parties as user ids (None: no supervisor, or one without a login), and the
+    managers above the supervisor. Notices leave the managers out: NEXT_ACTOR never names them."""
 
     employee_user_id: int | None
     supervisor_user_id: int | None
+    manager_user_ids: tuple[int, ...] = ()
 
 
 def role_holder_ids(parties: Parties, role: Role, hr_user_ids: list[int]) -> list[int]:
@@ -326,7 +351,10 @@ def role_holder_ids(parties: Parties, role: Role, hr_user_ids: list[int]) -> lis
         return [parties.employee_user_id] if parties.employee_user_id else []
     if role == Role.SUPERVISOR:
         return [parties.supervisor_user_id] if parties.supervisor_user_id else []
-    party_ids = set(parties)
+    if role == Role.MANAGER:
+        party_ids = {parties.employee_user_id, parties.supervisor_user_id}
+        return [pk for pk in parties.manager_user_ids if pk not in party_ids]
+    party_ids = {parties.employee_user_id, parties.supervisor_user_id}
     return [pk for pk in hr_user_ids if pk not in party_ids]
 
 
