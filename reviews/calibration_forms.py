@@ -57,8 +57,9 @@ class TargetDistributionForm(forms.Form):
             self.fields[f"level-{level.pk}"] = forms.IntegerField(
                 label=f"{level_name(level)} (%)", required=False, min_value=0, max_value=100,
                 error_messages={"invalid": "Enter a whole number of percent, such as 20.",
-                                "min_value": "A share is between 0 and 100 %.",
-                                "max_value": "A share is between 0 and 100 %."})
+                                # Django formats these with their limit: % is written %%.
+                                "min_value": "A share is between 0 and 100 %%.",
+                                "max_value": "A share is between 0 and 100 %%."})
 
     def shares(self) -> dict[int, int | None]:
         return {level.pk: self.cleaned_data.get(f"level-{level.pk}") for level in self.levels}

@@ -126,7 +126,7 @@ def closing_adjust_rating(request, pk):
             return _leave(request, back)
     if request.htmx and request.method == "POST":
         return render(request, "reviews/partials/calibration_adjust_form.html",
-                      {"form": form, "review": review, "sheet": sheet, "back": back})
+                      {"form": form, "sheet_id": sheet.pk, "back": back})
     return render(request, "reviews/calibration_adjust.html",
                   {"form": form, "review": review, "sheet": sheet, "back": back})
 

@@ -47,11 +47,22 @@ def _fresh(sheet) -> GoalSheet:
         "period").get(pk=sheet.pk)
 
 
+def _managers_above(sheet) -> tuple[int, ...]:
+    """The users above the supervisor in the line who have active reports of their own."""
+    found, boss = [], sheet.employee.supervisor and sheet.employee.supervisor.supervisor
+    while boss is not None:
+        if boss.reports.filter(is_active=True).exists():
+            found.append(boss.user_id)
+        boss = boss.supervisor
+    return tuple(found)
+
+
 def _three_forms(user, sheet) -> tuple[set, set, set]:
     one = GoalSheet.objects.filter(pk=sheet.pk)
     as_query = {role for role in Role if one.filter(sheets_where_role(user, role)).exists()}
     parties = Parties(sheet.employee.user_id,
-                      sheet.employee.supervisor.user_id if sheet.employee.supervisor else None)
+                      sheet.employee.supervisor.user_id if sheet.employee.supervisor else None,
+                      _managers_above(sheet))
     as_ids = {role for role in Role if user.pk in role_holder_ids(parties, role, hr_user_ids())}
     return roles_of(user, sheet), as_query, as_ids
 
@@ -88,7 +99,8 @@ def test_the_three_forms_agree_for_every_persona_in_every_state(people, sheet, p
     assert seen[("supervisor", emma)] == {Role.SUPERVISOR}
     assert seen[("hr", emma)] == {Role.HR}
     assert seen[("hr_supervisor", emma)] == {Role.HR}
-    for outsider in ("manager", "other_supervisor", "other_employee", "admin", "hr_report"):
+    assert seen[("manager", emma)] == {Role.MANAGER}  # above Sam, her supervisor
+    for outsider in ("other_supervisor", "other_employee", "admin", "hr_report"):
         assert seen[(outsider, emma)] == set(), outsider
     assert seen[("hr_supervisor", ivy)] == {Role.SUPERVISOR}  # never HR on a sheet they sign
     assert seen[("hr_report", ivy)] == {Role.EMPLOYEE}
