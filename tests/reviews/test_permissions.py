@@ -34,6 +34,7 @@ from tests.page_helpers import (
     sheet_links,
 )
 from tests.permission_helpers import (
+    CALIBRATION_URL_NAMES,
     CLOSING_URL_NAMES,
     HR_NOTIFICATION_URLS,
     LOGIN,
@@ -241,6 +242,7 @@ def test_the_matrix_covers_every_url_and_every_transition():
         {url.name for url in SHEET_URLS}
         | set(LIST_URLS) | set(GOAL_SET_URLS) | set(NOTIFICATION_URLS)
         | set(HR_NOTIFICATION_URLS) | set(AMENDMENT_URLS) | set(CLOSING_URL_NAMES)
+        | set(CALIBRATION_URL_NAMES)
     )
     # Every workflow page, every notifications page, and keeping goal sets (in goalsapp).
     assert covered == (
