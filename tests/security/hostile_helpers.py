@@ -29,6 +29,7 @@ from goalsapp.models import (
 )
 from reviews import services
 from reviews.archive.models import ExportJob, SheetArchive
+from reviews.calibration_models import RatingTarget
 from reviews.closing_models import ClosingReview, ClosingSignature, GoalResult, RatingLevel
 from reviews.closing_states import ClosingState
 from reviews.models import GoalAnswer, ReviewEvent, Signature, SmartCheck
@@ -54,7 +55,8 @@ STATS = Counter()  # requests sent and endpoints tried, printed by tests/securit
 SNAPSHOT_MODELS = (GoalSheet, Goal, GoalAnswer, SmartCheck, Signature, ReviewEvent, GoalSet,
                    GoalSetItem, ProgressEntry, Employee, ReviewPeriod, Notification,
                    NotificationPreference, SheetArchive, ExportJob, LedgerLoad, SourceSystem,
-                   ClosingReview, GoalResult, ClosingSignature, RatingLevel)
+                   ClosingReview, GoalResult, ClosingSignature, RatingLevel,
+                   RatingTarget)
 
 MARKER = "gpxss"
 SCRIPT = f"<script>alert('{MARKER}')</script>"
