@@ -7,11 +7,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, QuerySet
 
-from goalsapp.access import calibration_scope, sheets_visible_to
+from goalsapp.access import calibration_scope
 from goalsapp.models import GoalSheet, ReviewPeriod
 
 from .calibration_models import RatingTarget
-from .closing_figures import ReviewFacts
+from .closing_figures import ReviewFacts, period_reviews
 from .closing_models import ClosingReview, RatingLevel, RatingScale
 from .closing_states import ClosingState
 from .workflow import action_named, sheets_where_role
@@ -28,12 +28,8 @@ TENTH = Decimal("0.1")
 
 def calibration_reviews(user, period: ReviewPeriod) -> QuerySet[ClosingReview]:
     """The period's reviews in calibration or past it that `user` may calibrate or read."""
-    reviews = ClosingReview.objects.filter(sheet__in=sheets_visible_to(user),
-                                           sheet__period=period, state__in=CALIBRATED_STATES)
-    scope = calibration_scope(user)
-    if scope is not None:
-        reviews = reviews.filter(sheet__employee_id__in=scope)
-    return reviews
+    return period_reviews(user, period, calibration_scope(user)).filter(
+        state__in=CALIBRATED_STATES)
 
 
 def adjustable_ids(user, reviews: QuerySet[ClosingReview]) -> set[int]:

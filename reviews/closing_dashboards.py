@@ -7,23 +7,18 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from goalsapp.access import dashboard_scope, sheets_visible_to
+from goalsapp.access import dashboard_scope
 from goalsapp.attainment import GRADE_LABELS, Grade, percent
 from goalsapp.models import ReviewPeriod
 
-from .closing_figures import GROUPS, ReviewFacts
+from .closing_figures import GROUPS, ReviewFacts, period_reviews
 from .closing_models import ClosingReview, RatingLevel
 
 GROUPINGS = {"collector": "Collector", **GROUPS}
 
 
 def dashboard_reviews(user, period: ReviewPeriod) -> QuerySet[ClosingReview]:
-    reviews = ClosingReview.objects.filter(sheet__in=sheets_visible_to(user),
-                                           sheet__period=period)
-    scope = dashboard_scope(user)
-    if scope is not None:
-        reviews = reviews.filter(sheet__employee_id__in=scope)
-    return reviews
+    return period_reviews(user, period, dashboard_scope(user))
 
 
 @dataclass

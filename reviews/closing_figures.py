@@ -7,8 +7,10 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, Q, QuerySet
 
+from goalsapp.access import sheets_visible_to
 from goalsapp.attainment import Grade, percent
 from goalsapp.dashboards import GROUPINGS, TIER_NAMES
+from goalsapp.models import ReviewPeriod
 
 from .closing_models import ClosingReview, RatingLevel
 
@@ -63,6 +65,15 @@ class ReviewFacts:
             return (self.tier, TIER_NAMES.get(self.tier, self.tier))
         value = getattr(self, grouping)
         return (value, value or "(none)")
+
+
+def period_reviews(user, period: ReviewPeriod, scope: set[int] | None
+                   ) -> QuerySet[ClosingReview]:
+    """The period's closing reviews on sheets `user` may see, of the employees in `scope`
+    (None: everyone's); the page decides the scope (calibration's, or the dashboards')."""
+    reviews = ClosingReview.objects.filter(sheet__in=sheets_visible_to(user),
+                                           sheet__period=period)
+    return reviews if scope is None else reviews.filter(sheet__employee_id__in=scope)
 
 
 def _grade_count(grade: Grade) -> Count:

@@ -26,7 +26,8 @@ NOTIFICATION_URLS = ("notifications", "notification_read_all", "notification_rea
 # tests/reviews/test_closing_permissions.py.
 CLOSING_URL_NAMES = ("closing_open", "closing_self_assessment", "closing_assessment",
                      "closing_transition", "closing_hr", "rating_scale", "sheet_carry_forward")
-# Calibration and the closing dashboards: their matrix is tests/reviews/test_calibration_permissions.py.
+# Calibration and the closing dashboards: their matrix is
+# tests/reviews/test_calibration_permissions.py.
 CALIBRATION_URL_NAMES = ("closing_calibration", "calibration_targets", "closing_adjust_rating",
                          "closing_dashboard")
 # HR's page among the notifications URLs: its matrix is tests/notifications/test_reminder_settings.

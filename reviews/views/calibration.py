@@ -45,6 +45,12 @@ def _period(request):
                                                  timezone.localdate())
 
 
+def _chosen(request, parameter: str, options: dict) -> str:
+    """The grouping asked for in the query string, if it is one of `options`; else teams."""
+    wanted = request.GET.get(parameter)
+    return wanted if wanted in options else "team"
+
+
 def _adjust_form(review_id, rating, version, data=None) -> AdjustRatingForm:
     """The same form, named per review, on the calibration page's rows and on its own page."""
     return AdjustRatingForm(data, levels=active_levels(), current=rating,
@@ -58,8 +64,7 @@ def closing_calibration(request):
     if not may_calibrate(request.user):
         return forbidden(request, "Calibration is for Human Resources and managers of a line.")
     all_periods, period = _period(request)
-    grouping = request.GET.get("group")
-    grouping = grouping if grouping in GROUPS else "team"
+    grouping = _chosen(request, "group", GROUPS)
     levels = levels_of(RatingScale.active())
     targets = targets_of(levels)
     facts, adjustable = [], set()
@@ -165,8 +170,7 @@ def closing_dashboard(request):
     if not may_see_closing_dashboard(request.user):
         return forbidden(request, "Closing dashboards are for Human Resources and supervisors.")
     all_periods, period = _period(request)
-    grouping = request.GET.get("group_by")
-    grouping = grouping if grouping in GROUPINGS else "team"
+    grouping = _chosen(request, "group_by", GROUPINGS)
     levels = levels_of(RatingScale.active())
     facts = facts_of(dashboard_reviews(request.user, period)) if period else []
     rows = closing_rows(facts, levels, grouping)
