@@ -40,7 +40,8 @@ def sheets_waiting_on(user) -> QuerySet[GoalSheet]:
     visible = sheets_visible_to(user)  # first: the roles it asks bring the employee row along
     condition = Q(pk__in=[])
     for role in Role:
-        condition |= sheets_where_role(user, role) & Q(stage__in=states_acted_on_by(role))
+        if states := states_acted_on_by(role):  # a manager never holds the next step
+            condition |= sheets_where_role(user, role) & Q(stage__in=states)
     return (_with_people(visible.annotate(
         stage=current_state_expression(),
         stage_since=Coalesce("closing__state_changed_at", "state_changed_at")).filter(condition))
