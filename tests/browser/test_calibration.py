@@ -69,3 +69,22 @@ def test_hr_calibrates_a_rating_and_releases_the_review(login, in_calibration):
     page.get_by_role("button", name="Release for signatures").click()
     expect(page.get_by_role("alert").filter(has_text="Released")).to_be_visible()
     expect(page.get_by_test_id("closing-state")).to_have_text("Closing: supervisor signature")
+
+
+def test_the_closing_dashboard_and_the_target_form_read_well(login, in_calibration):
+    _context, page = login("hana")
+    page.get_by_role("link", name="Dashboards").click()
+    page.get_by_role("link", name="Closing").click()
+    table = page.get_by_test_id("closing-table")
+    expect(table).to_contain_text("Sam Sutton")
+    expect(table.get_by_test_id("final-attainment")).to_have_text("100 %")
+    assert_accessible(page, "closing dashboard")
+
+    page.goto("/closing/calibration/")
+    page.get_by_role("link", name="Set the target distribution").click()
+    page.get_by_label("3 — Meets expectations (%)").fill("70")
+    page.get_by_role("button", name="Save target distribution").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "The shares total 110 %; they must total 100 %.")
+    expect(page.get_by_label("3 — Meets expectations (%)")).to_have_value("70")
+    assert_accessible(page, "target distribution with an error")
