@@ -33,31 +33,39 @@ HR_GROUP = HR_GROUP_NAME
 # Who someone is --------------------------------------------------------------------------------
 
 def _read_roles(user) -> None:
-    """Whether `user` is in HR and whether they have active direct reports, in one query kept on
-    the user object for the request (every page's navigation asks both) — with their employee
-    row when it is not read yet, which `user.employee` then reads without a query of its own."""
+    """Whether `user` is in HR, whether they have active direct reports, and whether one of
+    those has active reports too (a manager), in one query kept on the user object for the
+    request (every page's navigation asks them) — with their employee row when it is not read
+    yet, which `user.employee` then reads without a query of its own."""
     if hasattr(user, "_goalpost_is_hr"):
         return
     employee = get_user_model().employee.related
     if employee.is_cached(user):
         hr = Group.objects.filter(name=HR_GROUP, user=OuterRef("pk"))
         reports = Employee.objects.filter(supervisor__user=OuterRef("pk"), is_active=True)
+        line = Employee.objects.filter(supervisor__supervisor__user=OuterRef("pk"),
+                                       supervisor__is_active=True, is_active=True)
         roles = (get_user_model().objects.filter(pk=user.pk)
-                 .values_list(Exists(hr), Exists(reports)).first())
-        user._goalpost_is_hr, user._goalpost_is_supervisor = roles or (False, False)
+                 .values_list(Exists(hr), Exists(reports), Exists(line)).first())
+        (user._goalpost_is_hr, user._goalpost_is_supervisor,
+         user._goalpost_is_manager) = roles or (False, False, False)
         return
     hr = Group.objects.filter(name=HR_GROUP, user=OuterRef("user_id"))
     reports = Employee.objects.filter(supervisor=OuterRef("pk"), is_active=True)
+    line = Employee.objects.filter(supervisor__supervisor=OuterRef("pk"),
+                                   supervisor__is_active=True, is_active=True)
     found = list(Employee.objects.filter(user_id=user.pk).order_by()
-                 .annotate(goalpost_is_hr=Exists(hr), goalpost_is_supervisor=Exists(reports))[:1])
+                 .annotate(goalpost_is_hr=Exists(hr), goalpost_is_supervisor=Exists(reports),
+                           goalpost_is_manager=Exists(line))[:1])
     me = found[0] if found else None
     employee.set_cached_value(user, me)
     if me is None:  # an administrator without an employee row
         user._goalpost_is_hr = user.groups.filter(name=HR_GROUP).exists()
-        user._goalpost_is_supervisor = False
+        user._goalpost_is_supervisor = user._goalpost_is_manager = False
     else:
         user._goalpost_is_hr = me.goalpost_is_hr
         user._goalpost_is_supervisor = me.goalpost_is_supervisor
+        user._goalpost_is_manager = me.goalpost_is_manager
 
 
 def is_hr(user) -> bool:
@@ -147,6 +155,15 @@ def is_supervisor(user) -> bool:
         return False
     _read_roles(user)
     return user._goalpost_is_supervisor
+
+
+def is_manager(user) -> bool:
+    """Someone whose active reports have active reports: they manage a line of teams (read
+    with is_hr and is_supervisor, in the same query)."""
+    if not user.is_authenticated:
+        return False
+    _read_roles(user)
+    return user._goalpost_is_manager
 
 
 # What someone may see --------------------------------------------------------------------------
@@ -325,18 +342,6 @@ def may_open_closing_reviews(user) -> bool:
     """The closing page (open a period's closing early, release reviews from calibration) is
     for HR; which sheets they may act on is the workflow table's question."""
     return is_hr(user)
-
-
-def is_manager(user) -> bool:
-    """Someone whose reports have reports: they manage a line of teams (cached on the user
-    object for the request, as is_hr)."""
-    if not user.is_authenticated:
-        return False
-    if not hasattr(user, "_goalpost_is_manager"):
-        me = employee_of(user)
-        user._goalpost_is_manager = me is not None and Employee.objects.filter(
-            supervisor__supervisor=me, supervisor__is_active=True, is_active=True).exists()
-    return user._goalpost_is_manager
 
 
 def may_calibrate(user) -> bool:
