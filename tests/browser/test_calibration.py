@@ -74,7 +74,8 @@ def test_hr_calibrates_a_rating_and_releases_the_review(login, in_calibration):
 def test_the_closing_dashboard_and_the_target_form_read_well(login, in_calibration):
     _context, page = login("hana")
     page.get_by_role("link", name="Dashboards").click()
-    page.get_by_role("link", name="Closing").click()
+    page.get_by_role("navigation", name="Dashboards").get_by_role(
+        "link", name="Closing results").click()
     table = page.get_by_test_id("closing-table")
     expect(table).to_contain_text("Sam Sutton")
     expect(table.get_by_test_id("final-attainment")).to_have_text("100 %")
