@@ -10,6 +10,8 @@ from goalsapp.access import may_configure_ratings
 from goalsapp.models import LONG_TEXT_MAX
 
 from .calibration_models import RatingTarget
+# The closing review's own steps: the same lock, version bump and timeline event as every
+# closing action, so an adjustment is one more of them.
 from .closing import _event, _touch, active_levels, lock_review
 from .closing_models import ClosingReview, RatingLevel, RatingScale
 from .workflow import ActionForbidden, WorkflowError, require

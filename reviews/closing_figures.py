@@ -13,6 +13,7 @@ from goalsapp.dashboards import GROUPINGS, TIER_NAMES
 from goalsapp.models import ReviewPeriod
 
 from .closing_models import ClosingReview, RatingLevel
+from .closing_states import ClosingState
 
 # How reviews are grouped: "team" is the employee's supervisor; the others are the tracking
 # dashboards' groupings (goalsapp.dashboards.GROUPINGS), read off the employee as they are now.
@@ -52,6 +53,10 @@ class ReviewFacts:
     @property
     def weighted_percent(self) -> str:
         return percent(self.weighted_score)
+
+    @property
+    def state_label(self) -> str:
+        return ClosingState(self.state).label
 
     @property
     def adjusted(self) -> bool:

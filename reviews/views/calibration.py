@@ -80,8 +80,7 @@ def closing_calibration(request):
         "levels": levels, "targets": targets, "off_target_points": OFF_TARGET_POINTS,
         "distributions": distributions(facts, levels, targets, grouping), "rows": rows,
         "in_calibration": len(adjustable), "back": request.get_full_path(),
-        "weighted_score_rule": WEIGHTED_SCORE_RULE, "final_rule": FINAL_ATTAINMENT_RULE,
-        "may_set_targets": may_configure_ratings(request.user)})
+        "weighted_score_rule": WEIGHTED_SCORE_RULE, "final_rule": FINAL_ATTAINMENT_RULE})
 
 
 def _back(request, sheet) -> str:

@@ -113,7 +113,7 @@ def test_reviews_past_calibration_are_read_only(client, hr, three):
     response = client.get(reverse("closing_calibration"))
 
     rows = {row[0]: row for row in _rows(response, "review-row")}
-    assert rows["Oliver Owens"][2] == "Read-only"
+    assert rows["Oliver Owens"][2] == "Closing: supervisor signature (read-only)"
     assert rows["Emma Ellis"][2] == "Calibration"
     assert len(find(page(response), data_testid="adjust-form")) == 2
 
