@@ -1,7 +1,9 @@
 """Calibration (docs/closing.md): HR, and a manager for their line, adjust the rating that stands
 on a closing review in CALIBRATION, always with a reason, each adjustment an event in the sheet's
 timeline; and HR's target distribution of ratings. Releasing for signatures is
-reviews.closing.closing_release_for_signatures."""
+reviews.closing.closing_release_for_signatures. An adjustment takes the closing review's own
+steps (lock_review, _touch, _event): the same lock, version bump and timeline event as every
+closing action."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,8 +12,6 @@ from goalsapp.access import may_configure_ratings
 from goalsapp.models import LONG_TEXT_MAX
 
 from .calibration_models import RatingTarget
-# The closing review's own steps: the same lock, version bump and timeline event as every
-# closing action, so an adjustment is one more of them.
 from .closing import _event, _touch, active_levels, lock_review
 from .closing_models import ClosingReview, RatingLevel, RatingScale
 from .workflow import ActionForbidden, WorkflowError, require
