@@ -1,4 +1,4 @@
-"""Calibration (docs/closing.md): HR, and a manager for their line, adjust the rating that stands
+"""Calibration (docs/calibration.md): HR, and a manager for their line, adjust the rating that stands
 on a closing review in CALIBRATION, always with a reason, each adjustment an event in the sheet's
 timeline; and HR's target distribution of ratings. Releasing for signatures is
 reviews.closing.closing_release_for_signatures. An adjustment takes the closing review's own
