@@ -1,6 +1,6 @@
-"""Calibration (docs/calibration.md): HR, and a manager for their line, adjust the rating that stands
-on a closing review in CALIBRATION, always with a reason, each adjustment an event in the sheet's
-timeline; and HR's target distribution of ratings. Releasing for signatures is
+"""Calibration (docs/calibration.md): HR, and a manager for their line, adjust the rating that
+stands on a closing review in CALIBRATION, always with a reason, each adjustment an event in the
+sheet's timeline; and HR's target distribution of ratings. Releasing for signatures is
 reviews.closing.closing_release_for_signatures. An adjustment takes the closing review's own
 steps (lock_review, _touch, _event): the same lock, version bump and timeline event as every
 closing action."""
