@@ -142,7 +142,7 @@ TABLE: tuple[Action, ...] = (
     Action("release_for_signatures", "Release for signatures", C.CALIBRATION, Role.HR,
            (C.SUPERVISOR_SIGNATURE,), "A rating stands (proposed, or adjusted in calibration).",
            "closing_transition"),
-    # Calibration (docs/closing.md): HR, and a manager for their line, adjust the rating that
+    # Calibration (docs/calibration.md): HR, and a manager for their line, adjust the rating that
     # stands, each time with a reason; neither is the next step, which stays HR's release.
     Action("adjust_rating", "Adjust rating", C.CALIBRATION, Role.HR, (),
            "A level on the active scale other than the current one, and a reason.",
