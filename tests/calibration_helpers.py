@@ -2,7 +2,10 @@
 dashboards' tests: each with its own sheet, goals, final actuals and proposed rating."""
 
 import datetime
+import importlib
 from decimal import Decimal
+
+from django.apps import apps
 
 from goalsapp import services as goals
 from goalsapp.models import SheetState
@@ -12,6 +15,14 @@ from reviews.closing_states import ClosingState
 from tests.closing_helpers import ASSESSED, advance_closing, open_closing
 from tests.factories import GoalFactory, GoalSheetFactory
 from tests.workflow_helpers import advance
+
+
+def default_rating_scale() -> RatingScale:
+    """The 1–5 scale migration reviews/0009 seeds, made again if a flush took it (a live-server
+    test's database is not always restored from its serialized copy); idempotent."""
+    migration = importlib.import_module("reviews.migrations.0009_rating_scale_and_closing_guard")
+    migration.seed_scale(apps, None)
+    return RatingScale.active()
 
 
 def level(value: int) -> RatingLevel:
