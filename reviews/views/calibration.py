@@ -80,7 +80,8 @@ def closing_calibration(request):
         "levels": levels, "targets": targets, "off_target_points": OFF_TARGET_POINTS,
         "distributions": distributions(facts, levels, targets, grouping), "rows": rows,
         "in_calibration": len(adjustable), "back": request.get_full_path(),
-        "weighted_score_rule": WEIGHTED_SCORE_RULE, "final_rule": FINAL_ATTAINMENT_RULE})
+        "weighted_score_rule": WEIGHTED_SCORE_RULE, "final_rule": FINAL_ATTAINMENT_RULE,
+        "tab": "calibration"})
 
 
 def _back(request, sheet) -> str:

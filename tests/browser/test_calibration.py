@@ -29,7 +29,9 @@ def in_calibration(employee, period, hr):
 
 def test_hr_calibrates_a_rating_and_releases_the_review(login, in_calibration):
     _context, page = login("hana")
-    page.get_by_role("link", name="Calibration").click()
+    page.get_by_role("link", name="Dashboards").click()
+    page.get_by_role("navigation", name="Dashboards").get_by_role(
+        "link", name="Calibration").click()
     expect(page.get_by_role("heading", name="Calibration · 2027")).to_be_visible()
 
     distribution = page.get_by_test_id("distribution")
