@@ -113,6 +113,19 @@ def _final_results(sheet: GoalSheet) -> list[tuple]:
     return rows
 
 
+def _amendment_refusal(sheet: GoalSheet) -> str:
+    """The year closes on the version in force with no amendment under way ("" when it may):
+    a replaced version is no longer what was agreed, and one being amended is about to be."""
+    amendment = GoalSheet.objects.filter(amends=sheet).only("edition", "state").first()
+    if amendment is None:
+        return ""
+    if amendment.state == SheetState.SIGNED:
+        return (f"Version {amendment.edition} replaced this version; close the version in "
+                "force instead.")
+    return (f"Version {amendment.edition} of this sheet is under way; its closing review opens "
+            "once HR has signed it.")
+
+
 def closing_open(*, sheet_id: int, actor=None) -> ClosingReview:
     """Opens the closing review of a signed sheet: each goal's final actual, attainment and
     computed grade, and the weighted score. `actor` None: the period's end opened it (no event
@@ -128,6 +141,9 @@ def closing_open(*, sheet_id: int, actor=None) -> ClosingReview:
         if sheet.state != SheetState.SIGNED:
             raise WorkflowError("Only a sheet whose goals HR has signed can be closed; this one "
                                 f"is in {sheet.get_state_display()}.")
+        refusal = _amendment_refusal(sheet)
+        if refusal:
+            raise WorkflowError(refusal)
         rows = _final_results(sheet)
         score = attainment.weighted_score([(goal.weight, attained) for goal, _, attained in rows])
         try:
@@ -150,7 +166,10 @@ def closing_open(*, sheet_id: int, actor=None) -> ClosingReview:
 
 
 def sheets_to_open(period: ReviewPeriod):
-    return period.sheets.filter(state=SheetState.SIGNED, closing__isnull=True)
+    """Signed sheets without a closing review, leaving out any version replaced by or under
+    an amendment (see _amendment_refusal)."""
+    return period.sheets.filter(state=SheetState.SIGNED, closing__isnull=True,
+                                amendment__isnull=True)
 
 
 def closing_open_for_period(*, period: ReviewPeriod, actor=None) -> int:

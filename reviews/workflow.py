@@ -381,9 +381,15 @@ def actions_for(user, document) -> list[Action]:
 
 
 def amendment_refusal(sheet: GoalSheet) -> str:
-    """Why `sheet` cannot be amended now although it is signed ("" when it can): each version
-    is amended once (the database holds the same rule as a unique column), so a second
-    amendment waits for the first, and a version already replaced is not the one to amend."""
+    """Why `sheet` cannot be amended now although it is signed ("" when it can): not once its
+    closing review has opened; each version is amended once (the database holds the same rule
+    as a unique column), so a second amendment waits for the first, and a version already
+    replaced is not the one to amend."""
+    if GoalSheet.objects.filter(pk=sheet.pk, closing__isnull=False).exists():
+        # The year is being closed on what this version says; a new version would leave the
+        # closing review judging goals that are no longer in force.
+        return (f"The closing review of version {sheet.edition} has opened, so the year is "
+                "being closed on it; it can no longer be amended.")
     amendment = GoalSheet.objects.filter(amends=sheet).only("edition", "state").first()
     if amendment is None:
         return ""

@@ -18,6 +18,7 @@ from goalsapp.defaults import create_defaults
 from goalsapp.library import bind_seed_kpis, load_library
 from goalsapp.models import Competency, Employee, GoalTemplate, JobTitle
 from tests.browser.helpers import watch_csp
+from tests.calibration_helpers import default_rating_scale
 from tests.factories import DEMO_PASSWORD
 
 # Playwright's sync API keeps an event loop running in this thread; Django's ORM (used by the
@@ -59,11 +60,12 @@ def _plain_http_cookies(settings):
 @pytest.fixture(autouse=True)
 def _default_rows(live_server):
     # An earlier transactional test may have flushed the rows migrations create (competencies,
-    # the HR group, the goal library), and the live server's database is not always restored
-    # from the serialized copy. Both loaders add only what is missing.
+    # the HR group, the goal library, the rating scale), and the live server's database is not
+    # always restored from the serialized copy. Every loader adds only what is missing.
     create_defaults(Competency, Group)
     load_library(GoalTemplate, JobTitle, Competency, Employee)
     bind_seed_kpis(GoalTemplate)
+    default_rating_scale()
 
 
 @pytest.fixture

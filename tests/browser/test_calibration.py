@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from reviews import calibration
 from reviews.closing_models import RatingScale
 from tests.browser.helpers import assert_accessible
-from tests.calibration_helpers import default_rating_scale, review_in_calibration
+from tests.calibration_helpers import review_in_calibration
 
 pytestmark = [
     pytest.mark.browser,
@@ -18,7 +18,6 @@ pytestmark = [
 
 @pytest.fixture
 def in_calibration(employee, period, hr):
-    default_rating_scale()
     review = review_in_calibration(employee, period, proposed=3, hr_user=hr.user)
     levels = RatingScale.active().levels.order_by("value")
     calibration.calibration_targets_save(

@@ -7,13 +7,15 @@ import pytest
 from django.db import IntegrityError
 
 from goalsapp.models import Goal, GoalSheet, SheetState
-from reviews import services
+from reviews import closing, services
 from reviews.amendments import REASON_REQUIRED
 from reviews.canonical import canonical_json, content_hash, sheet_canonical
+from reviews.closing_models import ClosingReview
 from reviews.integrity import signed_record_problems
 from reviews.models import ReviewEvent
 from reviews.workflow import ActionForbidden, WorkflowError, actions_for
 from tests.amendment_helpers import REASON, amend, signed_and_amended
+from tests.closing_helpers import open_closing
 from tests.page_helpers import fresh
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +194,24 @@ def test_a_goal_set_extends_the_amendment_in_draft_never_the_signed_version(shee
                                       period=first.period, employees=[first.employee])
     assert [(o.kind, o.sheet.pk) for o in plan.outcomes] == [(bulk_assign.EXTEND, second.pk)]
     assert (second.goals.count(), first.goals.count()) == (3, 2)
+
+
+def test_a_sheet_whose_year_is_closing_is_not_amended(sheet, hr):
+    review = open_closing(sheet, hr_user=hr.user)
+    with pytest.raises(WorkflowError, match="closing review of version 1 has opened"):
+        amend(review.sheet, hr.user)
+    assert not GoalSheet.objects.filter(amends=sheet).exists()
+
+
+def test_closing_opens_on_the_version_in_force_only(sheet, advance, hr):
+    first, second = signed_and_amended(sheet, advance)
+    # Under way: neither version is closed yet, by HR or by the period's end.
+    with pytest.raises(WorkflowError, match="Version 2 of this sheet is under way"):
+        closing.closing_open(sheet_id=first.pk, actor=hr.user)
+    assert closing.closing_open_for_period(period=first.period) == 0
+
+    advance(second, S.SIGNED)
+    with pytest.raises(WorkflowError, match="Version 2 replaced this version"):
+        closing.closing_open(sheet_id=first.pk, actor=hr.user)
+    assert closing.closing_open_for_period(period=first.period) == 1
+    assert ClosingReview.objects.get().sheet_id == second.pk
