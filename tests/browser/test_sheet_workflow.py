@@ -91,7 +91,7 @@ GOAL_LABEL = "Goal*"  # required fields carry an asterisk
 def fill_goal(row: Locator, goal: dict, *, target: str | None = None) -> None:
     row.get_by_label("Competency").select_option(label=goal["competency"])
     row.get_by_label(GOAL_LABEL, exact=True).fill(goal["text"])
-    row.get_by_label("Measure").select_option(goal["measure"])
+    row.get_by_label(re.compile(r"^Measure")).select_option(goal["measure"])
     if target is None:
         row.get_by_label("Target").fill(goal["target"])
     else:  # typed key by key, as a person would
