@@ -66,9 +66,11 @@ LOAD_SQL = [
     """INSERT INTO goalsapp_goalsheet (id, employee_id, period_id, state, employee_name,
            employee_number, title, work_location, supervisor_name, goals_completed_since_last,
            employee_comments, estimated_total_time, action_plans, milestones, additional_comments,
-           version, clarification_round, created_at, updated_at, state_changed_at, locked_at)
+           version, clarification_round, created_at, updated_at, state_changed_at, locked_at,
+           edition, amendment_reason)
        SELECT e.id, e.id, 1, 'signed', e.full_name, e.employee_number, e.title, e.work_location,
-              '', '', '', 'A year', 'Plan', 'Quarterly', '', 1, 0, now(), now(), now(), now()
+              '', '', '', 'A year', 'Plan', 'Quarterly', '', 1, 0, now(), now(), now(), now(),
+              1, ''
        FROM goalsapp_employee e WHERE e.id > %(last_supervisor)s""",
     """INSERT INTO goalsapp_goal (sheet_id, competency_id, text, measure_kind, target, unit,
                                   direction, baseline, due_on, weight, position, kpi, kpi_scope)

@@ -42,37 +42,38 @@ LOAD_SQL = [
     """INSERT INTO goalsapp_goalsheet (id, employee_id, period_id, state, employee_name,
            employee_number, title, work_location, supervisor_name, goals_completed_since_last,
            employee_comments, estimated_total_time, action_plans, milestones, additional_comments,
-           version, clarification_round, created_at, updated_at, state_changed_at, locked_at)
+           version, clarification_round, created_at, updated_at, state_changed_at, locked_at,
+           edition, amendment_reason)
        SELECT e.id, e.id, 1,
               CASE WHEN e.id %% 20 = 0 THEN (ARRAY['drafting', 'employee_review',
                    'supervisor_signature', 'employee_signature', 'hr_review'])[1 + e.id / 20 %% 5]
                    ELSE 'signed' END,
               e.full_name, e.employee_number, e.title, e.work_location, '', '', 'A year', 'Plan',
               'Quarterly', '', '', 1, 0, now(), now(), now(),
-              CASE WHEN e.id %% 20 = 0 THEN NULL ELSE now() END
+              CASE WHEN e.id %% 20 = 0 THEN NULL ELSE now() END, 1, ''
        FROM goalsapp_employee e""",
     # Ten goals a sheet: counts, money and percentages, some lower-is-better, some with baselines.
     """INSERT INTO goalsapp_goal (sheet_id, competency_id, text, measure_kind, target, unit,
-                                  direction, baseline, due_on, weight, position)
+                                  direction, baseline, due_on, weight, position, kpi, kpi_scope)
        SELECT s.id, (SELECT min(id) FROM goalsapp_competency), 'Bench goal ' || p,
               (ARRAY['count', 'money', 'percent', 'count', 'money'])[1 + p %% 5],
               (ARRAY[150, 250000, 95, 35, 80000])[1 + p %% 5],
               (ARRAY['accounts', 'USD', '%%', 'days', 'USD'])[1 + p %% 5],
               CASE WHEN p %% 5 = 3 THEN 'lower' ELSE 'higher' END,
               CASE WHEN p %% 5 = 3 THEN 52 WHEN p %% 2 = 0 THEN NULL ELSE 10 END,
-              DATE '2026-03-31' + (p %% 4) * 91, NULL, p
+              DATE '2026-03-31' + (p %% 4) * 91, NULL, p, '', 'collector'
        FROM goalsapp_goalsheet s CROSS JOIN generate_series(1, %(goals)s) p""",
     # About 10.5 entries a signed goal, a month apart, moving from the baseline towards the
     # target at varied paces; `attained` as goalsapp.services stores it (attainment.py's rule).
     """INSERT INTO goalsapp_progressentry (goal_id, as_of, actual, attained, note, entered_by_id,
                                            source, source_import_id, is_latest, created_at,
-                                           updated_at)
+                                           updated_at, ledger_ref)
        SELECT g.id, DATE '2026-01-10' + k * 27, a.actual,
               round(CASE WHEN g.baseline IS NOT NULL
                          THEN (a.actual - g.baseline) / (g.target - g.baseline)
                          WHEN g.direction = 'higher' THEN a.actual / g.target
                          ELSE (2 * g.target - a.actual) / g.target END, 8),
-              '', s.employee_id, 'csv', NULL, false, now(), now()
+              '', s.employee_id, 'csv', NULL, false, now(), now(), ''
        FROM goalsapp_goal g JOIN goalsapp_goalsheet s ON s.id = g.sheet_id
             CROSS JOIN generate_series(0, 10) k
             CROSS JOIN LATERAL (SELECT round(coalesce(g.baseline, 0) + (g.target
