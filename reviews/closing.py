@@ -29,6 +29,7 @@ from .workflow import (
     Role,
     StaleVersion,
     WorkflowError,
+    amendment_of,
     require,
     roles_of,
     signing_action,
@@ -116,7 +117,7 @@ def _final_results(sheet: GoalSheet) -> list[tuple]:
 def _amendment_refusal(sheet: GoalSheet) -> str:
     """The year closes on the version in force with no amendment under way ("" when it may):
     a replaced version is no longer what was agreed, and one being amended is about to be."""
-    amendment = GoalSheet.objects.filter(amends=sheet).only("edition", "state").first()
+    amendment = amendment_of(sheet)
     if amendment is None:
         return ""
     if amendment.state == SheetState.SIGNED:

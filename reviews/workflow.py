@@ -380,6 +380,11 @@ def actions_for(user, document) -> list[Action]:
     return actions
 
 
+def amendment_of(sheet: GoalSheet) -> GoalSheet | None:
+    """The version that amends `sheet`, under way or signed (there is at most one)."""
+    return GoalSheet.objects.filter(amends=sheet).only("edition", "state").first()
+
+
 def amendment_refusal(sheet: GoalSheet) -> str:
     """Why `sheet` cannot be amended now although it is signed ("" when it can): not once its
     closing review has opened; each version is amended once (the database holds the same rule
@@ -390,7 +395,7 @@ def amendment_refusal(sheet: GoalSheet) -> str:
         # closing review judging goals that are no longer in force.
         return (f"The closing review of version {sheet.edition} has opened, so the year is "
                 "being closed on it; it can no longer be amended.")
-    amendment = GoalSheet.objects.filter(amends=sheet).only("edition", "state").first()
+    amendment = amendment_of(sheet)
     if amendment is None:
         return ""
     if amendment.state == SheetState.SIGNED:
