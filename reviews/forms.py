@@ -156,8 +156,10 @@ class BaseGoalFormSet(BaseFormSet):
     @cached_property
     def competencies(self) -> list[Competency]:
         """The active competencies, read once for all rows (and the library panel beside them)
-        rather than once a row; validation still looks each chosen competency up."""
-        return list(self.form.base_fields["competency"].queryset)
+        rather than once a row; validation still looks each chosen competency up. `.all()`: the
+        field is the class's, shared by every request, and evaluating its own queryset would keep
+        the first request's competencies for the life of the process."""
+        return list(self.form.base_fields["competency"].queryset.all())
 
     @cached_property
     def competency_choices(self) -> list:

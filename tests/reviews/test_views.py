@@ -266,6 +266,28 @@ def test_goal_editor_shows_a_row_per_goal_in_order(client, sheet, supervisor):
     assert values["version"] == str(sheet.version)
 
 
+def test_the_editor_offers_the_competencies_as_they_are_now(client, sheet, supervisor):
+    # The rows share one list of competencies; it must be read per request, not kept from the
+    # first request the process served, or HR's new competency never appears and a re-created
+    # one leaves every row with nothing selected.
+    login(client, supervisor)
+    client.get(reverse("sheet_edit", args=[sheet.pk]))
+    retired = Competency.objects.filter(is_active=True).exclude(
+        pk__in=sheet.goals.values("competency")).first()
+    retired.is_active = False
+    retired.save()
+    added = Competency.objects.create(name="Skip Tracing", position=99)
+
+    response = client.get(reverse("sheet_edit", args=[sheet.pk]))
+
+    select = elements(page(response), name="goals-0-competency")[0]
+    offered = [text_of(option) for option in select.children if not isinstance(option, str)]
+    assert added.name in offered
+    assert retired.name not in offered
+    values = form_values(response, form_id="goal-editor")
+    assert values["goals-0-competency"] == str(sheet.goals.order_by("position")[0].competency_id)
+
+
 def test_new_row_endpoint_returns_the_next_row_and_an_out_of_band_total(client, sheet, supervisor):
     login(client, supervisor)
 
