@@ -5,6 +5,7 @@ queries and the size of the HTML; with --top N, each page's N costliest function
 
     .venv/bin/python bench/profile_page.py                      # load 1,000 people, then profile
     .venv/bin/python bench/profile_page.py --reuse --only "goal editor" --top 25
+    .venv/bin/python bench/profile_page.py --reuse --only "sheet page" --top 40 --ours
 
 Its database is goalpost_bench_profile (or BENCH_DATABASE_URL), dropped and loaded anew unless
 --reuse. The function-call counts barely move with the machine's load, so they compare two
@@ -67,7 +68,9 @@ def profile(args) -> None:
               f"{len(queries):8d} {len(response.content) / 1024:6.1f}")
         if args.top:
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
+            restrict = [r"/(goalsapp|reviews|config|templates)/"] if args.ours else []
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(
+                *restrict, args.top)
             print(out.getvalue())
         if args.sql:
             for query in queries.captured_queries:
@@ -81,6 +84,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9, help="timed renders per page")
     parser.add_argument("--only", nargs="*", help="page names to profile (default: all)")
     parser.add_argument("--top", type=int, default=0, help="print each page's N costliest calls")
+    parser.add_argument("--ours", action="store_true",
+                        help="with --top, only the project's own functions")
     parser.add_argument("--sql", type=int, default=0, help="print each query's first N chars")
     args = parser.parse_args()
     url = bench_database_url("goalpost_bench_profile")

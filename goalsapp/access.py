@@ -190,7 +190,11 @@ def get_sheet_for_user(user, pk) -> GoalSheet:
     """The sheet, if `user` may see it; otherwise 404, so nothing leaks about its existence."""
     sheet = (
         sheets_visible_to(user)
-        .select_related("employee__user", "employee__supervisor__user", "period")
+        # The amendment and the closing review (a reverse one-to-one each) are read by every
+        # sheet page (its versions, its refusals, its closing section): joined here they cost
+        # no query of their own (goalsapp.models.joined_one).
+        .select_related("employee__user", "employee__supervisor__user", "period", "amendment",
+                        "closing__rating", "closing__proposed_rating")
         .filter(pk=pk)
         .first()
     )

@@ -192,6 +192,14 @@ def in_force_q(path: str = "") -> Q:
     return signed_q(path) & ~Q(**{f"{path}amendment__state": SheetState.SIGNED})
 
 
+def joined_one(instance, name: str, read):
+    """`instance.<name>`, a reverse one-to-one (None when there is none), without a query when a
+    select_related already read it with the instance; otherwise whatever `read()` returns."""
+    if getattr(type(instance), name).is_cached(instance):
+        return getattr(instance, name, None)  # a missing row raises a subclass of AttributeError
+    return read()
+
+
 class LockedSheetQuerySet(models.QuerySet):
     """Bulk updates and deletes refuse rows that belong to a signed sheet."""
 

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from goalsapp.access import sheets_visible_to
 from goalsapp.attainment import GRADE_RULE, WEIGHTED_SCORE_RULE, percent
-from goalsapp.models import GoalSheet, ReviewPeriod, SheetState
+from goalsapp.models import GoalSheet, ReviewPeriod, SheetState, joined_one
 
 from .canonical import closing_content_hash
 from .closing_models import ClosingReview, ClosingSignature, GoalResult
@@ -48,8 +48,10 @@ def closing_view(review: ClosingReview) -> ClosingView:
 
 
 def closing_of(sheet: GoalSheet) -> ClosingReview | None:
-    return (ClosingReview.objects.select_related("rating", "proposed_rating", "sheet")
-            .filter(sheet=sheet).first())
+    return joined_one(sheet, "closing",
+                      lambda: ClosingReview.objects.select_related("rating", "proposed_rating",
+                                                                   "sheet")
+                      .filter(sheet=sheet).first())
 
 
 def may_open_closing(user, sheet: GoalSheet) -> bool:

@@ -21,6 +21,7 @@ from .workflow import (
     ROLE_NAMES,
     STAGE_DUE_FIELD,
     Role,
+    amendment_of,
     current_document,
     current_state_expression,
     sheets_where_role,
@@ -173,6 +174,8 @@ def sheet_view(sheet: GoalSheet) -> SheetView:
 def sheet_versions(sheet: GoalSheet) -> list[GoalSheet]:
     """Every version of an amended sheet, first to newest (empty for a sheet never amended):
     one query. They are one employee's, so whoever may see one may see them all."""
+    if sheet.amends_id is None and amendment_of(sheet) is None:
+        return []  # version 1, never amended: nothing to list (and, joined, no query)
     versions = goals_amendments.versions_of(sheet)
     return versions if len(versions) > 1 else []
 

@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
 from goalsapp.access import employee_of, is_hr, is_supervisor, line_above, line_below
-from goalsapp.models import GoalSheet, SheetState
+from goalsapp.models import GoalSheet, SheetState, joined_one
 
 from .closing_states import ClosingState
 
@@ -382,7 +382,8 @@ def actions_for(user, document) -> list[Action]:
 
 def amendment_of(sheet: GoalSheet) -> GoalSheet | None:
     """The version that amends `sheet`, under way or signed (there is at most one)."""
-    return GoalSheet.objects.filter(amends=sheet).only("edition", "state").first()
+    return joined_one(sheet, "amendment", lambda: (
+        GoalSheet.objects.filter(amends=sheet).only("edition", "state").first()))
 
 
 def amendment_refusal(sheet: GoalSheet) -> str:
@@ -390,7 +391,8 @@ def amendment_refusal(sheet: GoalSheet) -> str:
     closing review has opened; each version is amended once (the database holds the same rule
     as a unique column), so a second amendment waits for the first, and a version already
     replaced is not the one to amend."""
-    if GoalSheet.objects.filter(pk=sheet.pk, closing__isnull=False).exists():
+    if joined_one(sheet, "closing",
+                  lambda: GoalSheet.objects.filter(pk=sheet.pk, closing__isnull=False).exists()):
         # The year is being closed on what this version says; a new version would leave the
         # closing review judging goals that are no longer in force.
         return (f"The closing review of version {sheet.edition} has opened, so the year is "

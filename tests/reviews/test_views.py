@@ -769,12 +769,14 @@ def test_a_double_click_on_sign_signs_once(
 # below a supervisor is a subquery of the page's own).
 INBOX_QUERIES = 7  # 2 of them for the direct reports who have no sheet yet
 SHEET_LIST_QUERIES = 7  # 6, and the paginator's count
-# 9, three for the change history, two for the content hash, one for the sheet's versions (an
-# amended sheet lists them all)
-SHEET_PAGE_QUERIES = 15
-# The competency list read once for every row and the library panel, the goals once for the
-# header and the rows, HR's return note from the events already read, the sheet's versions.
-GOAL_EDITOR_QUERIES = 15  # 14, and one a process reads once (the first request here)
+# 10: the sheet (its amendment and closing review joined to it), its goals, answers, signatures
+# and events, three for the change history, one for the record's corrections
+SHEET_PAGE_QUERIES = 14
+# 11: the sheet; its goals and their answers (once for the header and the rows); signatures;
+# events (HR's return note among them); the competencies for every row and the library panel;
+# the library's titles, their competencies and the titles' names; the competency names of the
+# change list; the previous period's closing review (goals to carry forward).
+GOAL_EDITOR_QUERIES = 15
 
 
 @pytest.mark.parametrize("sheet_count", [2, 10])
