@@ -58,20 +58,9 @@ LOAD_SQL = [
                    ELSE 2 + (g - %(last_supervisor)s - 1) %% %(supervisors)s END,
               true, ''
        FROM generate_series(1, %(people)s) g""",
-    """INSERT INTO goalsapp_reviewperiod (id, name, starts_on, ends_on, goals_due, answers_due,
-                                          signatures_due, hr_review_due, currency, is_open)
-       VALUES (1, 'Bench 2026', '2026-01-01', '2026-12-31', '2026-01-31', '2026-02-14',
-               '2026-02-28', '2026-03-15', 'USD', true)""",
+    large_set.PERIOD_SQL,
     # Every collector has a signed sheet with one goal bound to each KPI (on their own accounts).
-    """INSERT INTO goalsapp_goalsheet (id, employee_id, period_id, state, employee_name,
-           employee_number, title, work_location, supervisor_name, goals_completed_since_last,
-           employee_comments, estimated_total_time, action_plans, milestones, additional_comments,
-           version, clarification_round, created_at, updated_at, state_changed_at, locked_at,
-           edition, amendment_reason)
-       SELECT e.id, e.id, 1, 'signed', e.full_name, e.employee_number, e.title, e.work_location,
-              '', '', '', 'A year', 'Plan', 'Quarterly', '', 1, 0, now(), now(), now(), now(),
-              1, ''
-       FROM goalsapp_employee e WHERE e.id > %(last_supervisor)s""",
+    large_set.sheets_sql(where="WHERE e.id > %(last_supervisor)s"),
     """INSERT INTO goalsapp_goal (sheet_id, competency_id, text, measure_kind, target, unit,
                                   direction, baseline, due_on, weight, position, kpi, kpi_scope)
        SELECT s.id, (SELECT min(id) FROM goalsapp_competency), 'Bench KPI goal ' || k.code,

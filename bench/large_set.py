@@ -11,6 +11,29 @@ signed and carry about 10.5 progress entries a goal. Logins are u1 … uN, with 
 
 import time
 
+# The one review period (id 1), for 2026.
+PERIOD_SQL = """INSERT INTO goalsapp_reviewperiod (id, name, starts_on, ends_on, goals_due,
+                                                   answers_due, signatures_due, hr_review_due,
+                                                   currency, is_open)
+                VALUES (1, 'Bench 2026', '2026-01-01', '2026-12-31', '2026-01-31', '2026-02-14',
+                        '2026-02-28', '2026-03-15', 'USD', true)"""
+
+
+def sheets_sql(*, state: str = "'signed'", where: str = "") -> str:
+    """A sheet (its id the employee's) in period 1 for each employee `where` allows, in `state`
+    (an SQL expression over the employee `e`); locked unless still in the workflow."""
+    return f"""INSERT INTO goalsapp_goalsheet (id, employee_id, period_id, state, employee_name,
+           employee_number, title, work_location, supervisor_name, goals_completed_since_last,
+           employee_comments, estimated_total_time, action_plans, milestones, additional_comments,
+           version, clarification_round, created_at, updated_at, state_changed_at, locked_at,
+           edition, amendment_reason)
+       SELECT e.id, e.id, 1, sheet.state, e.full_name, e.employee_number, e.title,
+              e.work_location, '', '', '', 'A year', 'Plan', 'Quarterly', '', 1, 0, now(), now(),
+              now(), CASE WHEN sheet.state = 'signed' THEN now() END, 1, ''
+       FROM goalsapp_employee e CROSS JOIN LATERAL (SELECT {state} AS state) sheet
+       {where}"""
+
+
 LOAD_SQL = [
     # Logins u1 … u10000 (ids 1 … 10000 in a fresh database); nobody logs in with a password.
     """INSERT INTO auth_user (id, password, is_superuser, username, first_name, last_name, email,
@@ -34,24 +57,12 @@ LOAD_SQL = [
                    ELSE 12 + (g - 112) %% 100 END,
               true, ''
        FROM generate_series(1, %(employees)s) g""",
-    """INSERT INTO goalsapp_reviewperiod (id, name, starts_on, ends_on, goals_due, answers_due,
-                                          signatures_due, hr_review_due, currency, is_open)
-       VALUES (1, 'Bench 2026', '2026-01-01', '2026-12-31', '2026-01-31', '2026-02-14',
-               '2026-02-28', '2026-03-15', 'USD', true)""",
+    PERIOD_SQL,
     # One sheet each; 1 in 20 still in the workflow (and overdue), the rest signed and locked.
-    """INSERT INTO goalsapp_goalsheet (id, employee_id, period_id, state, employee_name,
-           employee_number, title, work_location, supervisor_name, goals_completed_since_last,
-           employee_comments, estimated_total_time, action_plans, milestones, additional_comments,
-           version, clarification_round, created_at, updated_at, state_changed_at, locked_at,
-           edition, amendment_reason)
-       SELECT e.id, e.id, 1,
-              CASE WHEN e.id %% 20 = 0 THEN (ARRAY['drafting', 'employee_review',
-                   'supervisor_signature', 'employee_signature', 'hr_review'])[1 + e.id / 20 %% 5]
-                   ELSE 'signed' END,
-              e.full_name, e.employee_number, e.title, e.work_location, '', '', 'A year', 'Plan',
-              'Quarterly', '', '', 1, 0, now(), now(), now(),
-              CASE WHEN e.id %% 20 = 0 THEN NULL ELSE now() END, 1, ''
-       FROM goalsapp_employee e""",
+    sheets_sql(state="""CASE WHEN e.id %% 20 = 0
+                            THEN (ARRAY['drafting', 'employee_review', 'supervisor_signature',
+                                        'employee_signature', 'hr_review'])[1 + e.id / 20 %% 5]
+                            ELSE 'signed' END"""),
     # Ten goals a sheet: counts, money and percentages, some lower-is-better, some with baselines.
     """INSERT INTO goalsapp_goal (sheet_id, competency_id, text, measure_kind, target, unit,
                                   direction, baseline, due_on, weight, position, kpi, kpi_scope)

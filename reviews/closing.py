@@ -21,7 +21,12 @@ from .canonical import closing_content_hash
 from .closing_models import ClosingReview, ClosingSignature, GoalResult, RatingLevel, RatingScale
 from .closing_states import ClosingState
 from .models import ReviewEvent
-from .services import earlier_signatures_match, require_signer, signature_values
+from .services import (
+    earlier_signatures_match,
+    require_signer,
+    required_return_note,
+    signature_values,
+)
 from .workflow import (
     ROLE_NAMES,
     SIGNATURE_ROLE,
@@ -177,11 +182,10 @@ def closing_open_for_period(*, period: ReviewPeriod, actor=None) -> int:
     """Opens the closing review of every signed sheet of the period that has none yet (HR's
     "Open closing now", or the period's end); returns how many it opened."""
     opened = 0
-    for sheet_id in sheets_to_open(period).values_list("pk", flat=True):
-        sheet = GoalSheet.objects.select_related("employee").get(pk=sheet_id)
+    for sheet in sheets_to_open(period).select_related("employee"):
         if actor is not None and Role.HR not in roles_of(actor, sheet):
             continue  # HR never reviews a sheet they are a party to; another HR member does
-        closing_open(sheet_id=sheet_id, actor=actor)
+        closing_open(sheet_id=sheet.pk, actor=actor)
         opened += 1
     return opened
 
@@ -406,9 +410,7 @@ def closing_sign(*, review_id: int, actor, version: int, typed_name: str,
 
 def closing_return(*, review_id: int, actor, version: int, note: str) -> ClosingReview:
     """HR sends the review back to the supervisor's assessment; the signatures are voided."""
-    note = (note or "").strip()
-    if not note:
-        raise WorkflowError("Write a note telling the supervisor what to change.")
+    note = required_return_note(note)
     with transaction.atomic():
         review = lock_review(review_id, version)
         require(actor, review, "return_closing")

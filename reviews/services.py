@@ -405,10 +405,17 @@ def goal_smart_check(*, goal_id: int, actor, verdicts: dict[str, bool], note: st
     return check
 
 
-def sheet_return_to_supervisor(*, sheet_id: int, actor, version: int, note: str) -> GoalSheet:
+def required_return_note(note: str) -> str:
+    """HR's note on a return to the supervisor (of the goals or of the closing review), which
+    the supervisor needs to know what to change."""
     note = (note or "").strip()
     if not note:
         raise WorkflowError("Write a note telling the supervisor what to change.")
+    return note
+
+
+def sheet_return_to_supervisor(*, sheet_id: int, actor, version: int, note: str) -> GoalSheet:
+    note = required_return_note(note)
     with transaction.atomic():
         sheet = lock_sheet(sheet_id, version)
         require(actor, sheet, "return_to_supervisor")
