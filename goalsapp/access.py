@@ -24,6 +24,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
+from .compiled_queries import CompiledQuery
 from .defaults import HR_GROUP_NAME
 from .models import Employee, GoalSet, GoalSheet
 
@@ -31,6 +32,20 @@ HR_GROUP = HR_GROUP_NAME
 
 
 # Who someone is --------------------------------------------------------------------------------
+
+def _employee_with_roles(user_id: int) -> QuerySet[Employee]:
+    hr = Group.objects.filter(name=HR_GROUP, user=OuterRef("user_id"))
+    reports = Employee.objects.filter(supervisor=OuterRef("pk"), is_active=True)
+    line = Employee.objects.filter(supervisor__supervisor=OuterRef("pk"),
+                                   supervisor__is_active=True, is_active=True)
+    return (Employee.objects.filter(user_id=user_id).order_by()
+            .annotate(goalpost_is_hr=Exists(hr), goalpost_is_supervisor=Exists(reports),
+                      goalpost_is_manager=Exists(line))[:1])
+
+
+# Every page runs it first; its SQL is built once per process (goalsapp.compiled_queries).
+_EMPLOYEE_WITH_ROLES = CompiledQuery(_employee_with_roles)
+
 
 def _read_roles(user) -> None:
     """Whether `user` is in HR, whether they have active direct reports, and whether one of
@@ -50,22 +65,17 @@ def _read_roles(user) -> None:
         (user._goalpost_is_hr, user._goalpost_is_supervisor,
          user._goalpost_is_manager) = roles or (False, False, False)
         return
-    hr = Group.objects.filter(name=HR_GROUP, user=OuterRef("user_id"))
-    reports = Employee.objects.filter(supervisor=OuterRef("pk"), is_active=True)
-    line = Employee.objects.filter(supervisor__supervisor=OuterRef("pk"),
-                                   supervisor__is_active=True, is_active=True)
-    found = list(Employee.objects.filter(user_id=user.pk).order_by()
-                 .annotate(goalpost_is_hr=Exists(hr), goalpost_is_supervisor=Exists(reports),
-                           goalpost_is_manager=Exists(line))[:1])
+    found = _EMPLOYEE_WITH_ROLES(user_id=user.pk)
     me = found[0] if found else None
     employee.set_cached_value(user, me)
     if me is None:  # an administrator without an employee row
         user._goalpost_is_hr = user.groups.filter(name=HR_GROUP).exists()
         user._goalpost_is_supervisor = user._goalpost_is_manager = False
     else:
-        user._goalpost_is_hr = me.goalpost_is_hr
-        user._goalpost_is_supervisor = me.goalpost_is_supervisor
-        user._goalpost_is_manager = me.goalpost_is_manager
+        # bool(): a raw query leaves SQLite's 0 and 1 as they come.
+        user._goalpost_is_hr = bool(me.goalpost_is_hr)
+        user._goalpost_is_supervisor = bool(me.goalpost_is_supervisor)
+        user._goalpost_is_manager = bool(me.goalpost_is_manager)
 
 
 def is_hr(user) -> bool:
@@ -188,7 +198,7 @@ def sheets_visible_to(user) -> QuerySet[GoalSheet]:
 
 def get_sheet_for_user(user, pk) -> GoalSheet:
     """The sheet, if `user` may see it; otherwise 404, so nothing leaks about its existence."""
-    sheet = (
+    found = list(
         sheets_visible_to(user)
         # The amendment and the closing review (a reverse one-to-one each) are read by every
         # sheet page (its versions, its refusals, its closing section): joined here they cost
@@ -196,11 +206,11 @@ def get_sheet_for_user(user, pk) -> GoalSheet:
         .select_related("employee__user", "employee__supervisor__user", "period", "amendment",
                         "closing__rating", "closing__proposed_rating")
         .filter(pk=pk)
-        .first()
+        .order_by()[:1]  # one row by its key: sorting it (the default order) costs a millisecond
     )
-    if sheet is None:
+    if not found:
         raise Http404("No such goal sheet.")
-    return sheet
+    return found[0]
 
 
 def get_employee_for_user(user, pk) -> Employee:

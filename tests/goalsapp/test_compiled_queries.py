@@ -1,0 +1,56 @@
+"""A compiled query (goalsapp/compiled_queries.py) answers exactly what its queryset answers, for
+every value it is run with, and refuses a builder whose values would not reach the SQL."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+
+from goalsapp.access import _employee_with_roles, is_hr, is_manager, is_supervisor
+from goalsapp.compiled_queries import CompiledQuery
+from goalsapp.models import Employee
+from tests.factories import EmployeeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _roles(employee):
+    return (employee.pk, bool(employee.goalpost_is_hr), bool(employee.goalpost_is_supervisor),
+            bool(employee.goalpost_is_manager))
+
+
+def test_the_roles_query_answers_as_its_queryset_for_each_person(
+        employee, supervisor, manager, hr, other_employee):
+    compiled = CompiledQuery(_employee_with_roles)
+    for person in (employee, supervisor, manager, hr, other_employee):
+        expected = [_roles(e) for e in _employee_with_roles(person.user_id)]
+        assert [_roles(e) for e in compiled(user_id=person.user_id)] == expected
+    assert compiled(user_id=999_999) == []  # no such person: no row, not someone else's
+
+
+def test_the_roles_follow_a_change_made_after_the_sql_was_built(employee, supervisor):
+    # The SQL is kept; the answer is not: a new report makes their supervisor's supervisor a
+    # manager on the next request.
+    def signed_in(person):  # the user object of a new request
+        return get_user_model().objects.get(pk=person.user_id)
+
+    assert is_supervisor(signed_in(supervisor)) and not is_manager(signed_in(supervisor))
+    EmployeeFactory(supervisor=employee)
+    assert is_manager(signed_in(supervisor))
+    assert is_supervisor(signed_in(employee))
+    assert not is_hr(signed_in(supervisor))
+
+
+def test_a_builder_whose_value_does_not_reach_the_sql_is_refused(employee):
+    sliced = CompiledQuery(lambda count: Employee.objects.order_by("pk")[:count])
+    with pytest.raises(ValueError, match="do not reach the SQL"):
+        sliced(count=2)
+    joined = CompiledQuery(lambda pk: Employee.objects.select_related("user").filter(pk=pk))
+    with pytest.raises(ValueError, match="drop select_related"):
+        joined(pk=employee.pk)
+
+
+def test_annotations_come_back_on_the_rows(supervisor, employee, other_employee):
+    reports = CompiledQuery(lambda pk: Employee.objects.filter(pk=pk)
+                            .annotate(report_count=Count("reports")))
+    [row] = reports(pk=supervisor.pk)
+    assert row.report_count == Employee.objects.filter(supervisor=supervisor).count() >= 1
