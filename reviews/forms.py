@@ -97,13 +97,19 @@ class GoalForm(forms.Form):
         if competency_choices is not None:  # the list every row of a formset shares
             self.fields["competency"].choices = competency_choices
 
-    @property
+    @cached_property
     def flagged_answer(self):
         goal_id = self["goal_id"].value()
         try:
             return self.flagged.get(int(goal_id)) if goal_id else None
         except (TypeError, ValueError):
             return None
+
+    @cached_property
+    def arrives_open(self) -> bool:
+        """Whether the row is shown unfolded: it has errors, is new, or the employee asked
+        about it (static/js/goal-editor.js folds the others on a phone)."""
+        return bool(self.errors or not self["goal_id"].value() or self.flagged_answer)
 
     def clean(self):
         cleaned = super().clean()
