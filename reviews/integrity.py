@@ -11,6 +11,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from goalsapp.compiled_queries import CompiledQuery
 from goalsapp.models import Goal, GoalSheet
 
 from .canonical import closing_content_hash, content_hash
@@ -39,9 +40,7 @@ def closing_record_problems(review) -> list[str]:
         return []
     live = list(review.signatures.filter(voided_at__isnull=True))
     return (_signature_problems(live, lambda: closing_content_hash(review))
-            + _sentences(_references().filter(
-                Q(table_name="reviews_closingreview", row_ref=review.pk)
-                | Q(table_name__in=CLOSING_TABLES, review_ref=review.pk))))
+            + _sentences(_REVIEW_CORRECTIONS(review_id=review.pk)))
 
 
 def _signature_problems(live_signatures, current_hash) -> list[str]:
@@ -75,29 +74,45 @@ def _references():
         row_ref=Cast(KT("row_before__id"), BigIntegerField()))
 
 
+def _sheet_corrections(sheet_id: int):
+    goal_ids = Goal.objects.filter(sheet_id=sheet_id).values("pk")
+    removed_goal_ids = _references().filter(table_name="goalsapp_goal",
+                                            sheet_ref=sheet_id).values("row_ref")
+    # The closing review's rows also name the sheet or a goal; they are its own record
+    # (closing_record_problems), not the goals'.
+    return _references().filter(
+        Q(sheet_ref=sheet_id) | Q(table_name="goalsapp_goalsheet", row_ref=sheet_id)
+        | Q(goal_ref__in=goal_ids) | Q(goal_ref__in=removed_goal_ids)
+    ).exclude(table_name__in=CLOSING_TABLES).order_by("at", "id")
+
+
+def _review_corrections(review_id: int):
+    return _references().filter(
+        Q(table_name="reviews_closingreview", row_ref=review_id)
+        | Q(table_name__in=CLOSING_TABLES, review_ref=review_id)).order_by("at", "id")
+
+
+# Every signed sheet's page asks; building the SQL costs more than running it on a table that
+# is nearly always empty (goalsapp.compiled_queries).
+_SHEET_CORRECTIONS = CompiledQuery(_sheet_corrections)
+_REVIEW_CORRECTIONS = CompiledQuery(_review_corrections)
+
+
 def record_corrections(sheet: GoalSheet) -> list[str]:
     """The legal corrections a PostgreSQL superuser made to this sheet's record past the
     triggers (each row logged by the database in RecordCorrection), one sentence per
     correction with its reason. The typed name of a signature, for one, is not part of the
     content hash: this is how its correction shows."""
-    goal_ids = Goal.objects.filter(sheet_id=sheet.pk).values("pk")
-    removed_goal_ids = _references().filter(table_name="goalsapp_goal",
-                                            sheet_ref=sheet.pk).values("row_ref")
-    # The closing review's rows also name the sheet or a goal; they are its own record
-    # (closing_record_problems), not the goals'.
-    return _sentences(_references().filter(
-        Q(sheet_ref=sheet.pk) | Q(table_name="goalsapp_goalsheet", row_ref=sheet.pk)
-        | Q(goal_ref__in=goal_ids) | Q(goal_ref__in=removed_goal_ids)
-    ).exclude(table_name__in=CLOSING_TABLES))
+    return _sentences(_SHEET_CORRECTIONS(sheet_id=sheet.pk))
 
 
-def _sentences(references) -> list[str]:
-    rows = references.order_by("at", "id").values_list("at", "db_user", "reason", "table_name",
-                                                        "operation")
+def _sentences(rows) -> list[str]:
+    """One sentence per correction, from its RecordCorrection rows in the order made."""
     # One transaction is one correction: its rows share the time, the user and the reason.
     corrections: dict[tuple, Counter] = {}
-    for at, db_user, reason, table, operation in rows:
-        corrections.setdefault((at, db_user, reason), Counter())[(operation, table)] += 1
+    for row in rows:
+        corrections.setdefault((row.at, row.db_user, row.reason),
+                               Counter())[(row.operation, row.table_name)] += 1
     sentences = []
     for (at, db_user, reason), changes in corrections.items():
         what = "; ".join(f"{count} row{'s' if count > 1 else ''} of {table} "

@@ -9,6 +9,7 @@ import zipfile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -18,6 +19,7 @@ from reviews.archive.integrity import archive_checks
 from reviews.archive.models import SheetArchive
 from reviews.canonical import closing_content_hash
 from reviews.closing_states import ClosingState
+from reviews.integrity import closing_record_problems, record_corrections
 from tests.archive.archive_helpers import sign_for_hr
 from tests.closing_helpers import advance_closing, open_closing
 from tests.page_helpers import by_testid, login
@@ -91,3 +93,21 @@ def test_verify_records_checks_closed_reviews_too(sheet, advance, hr,
     out = io.StringIO()
     call_command("verify_records", stdout=out)
     assert "1 closed closing review" in out.getvalue() and "0 altered records" in out.getvalue()
+
+
+def test_a_correction_below_goalpost_is_said_on_the_closing_record_not_the_goals(
+        postgresql_only, sheet, advance, hr, django_capture_on_commit_callbacks):
+    signed, review, _ = _close(sheet, advance, hr, django_capture_on_commit_callbacks)
+    with transaction.atomic(), connection.cursor() as cursor:  # a superuser, past the triggers
+        cursor.execute("SELECT set_config('goalpost.correction_reason', 'typo in a quote', true)")
+        cursor.execute("UPDATE reviews_goalresult SET self_assessment = 'Corrected' "
+                       "WHERE review_id = %s", [review.pk])
+
+    # The self-assessment is signed content: the three signatures no longer vouch for it, and
+    # the correction itself is said with its reason.
+    *signatures, sentence = closing_record_problems(review)
+    assert len(signatures) == 3 and all("no longer matches the content" in s for s in signatures)
+    assert sentence.startswith("Corrected outside Goalpost on ")
+    assert f"({review.results.count()} rows of reviews_goalresult updated)" in sentence
+    assert sentence.endswith("for this reason: “typo in a quote”.")
+    assert record_corrections(signed) == []  # the goals' record is not what changed
