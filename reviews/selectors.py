@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from goalsapp import amendments as goals_amendments
-from goalsapp.access import direct_reports, sheets_visible_to
+from goalsapp.access import direct_reports, is_supervisor, sheets_visible_to
 from goalsapp.models import Employee, Goal, GoalSheet, ReviewPeriod, SheetState
 from goalsapp.selectors import Change, sheet_changes
 
@@ -52,6 +52,8 @@ def sheets_waiting_on(user) -> QuerySet[GoalSheet]:
 def sheets_to_start(user) -> list[tuple[Employee, ReviewPeriod]]:
     """The user's direct reports without a sheet in an open period: the first step, drafting,
     waits on the supervisor even before the sheet exists."""
+    if not is_supervisor(user):  # no active reports (known already, from the roles query)
+        return []
     periods = list(ReviewPeriod.objects.filter(is_open=True).order_by("starts_on"))
     waiting = []
     for period in periods:  # one open period at a time, as a rule

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from goalsapp.models import Competency, Goal, GoalSheet
+from goalsapp.models import Competency, Goal, GoalSheet, SheetState
 from reviews import services
 from reviews.models import GoalAnswer, ReviewEvent, SmartCheck
 from tests.factories import (
@@ -795,6 +795,18 @@ def test_inbox_and_sheet_list_queries_do_not_grow_with_the_sheets(
         listed = client.get(reverse("sheet_list"))
 
     assert len(sheet_links(inbox)) == len(sheet_links(listed)) == sheet_count
+
+
+def test_an_employee_inbox_asks_nothing_about_reports_they_do_not_have(
+    client, employee, sheet, advance, django_assert_max_num_queries
+):
+    advance(sheet, SheetState.EMPLOYEE_REVIEW)
+    login(client, employee)
+
+    with django_assert_max_num_queries(INBOX_QUERIES - 2):
+        inbox = client.get(reverse("inbox"))
+
+    assert len(sheet_links(inbox)) == 1
 
 
 @pytest.mark.parametrize("goal_count", [2, 20])
