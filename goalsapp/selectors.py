@@ -90,10 +90,12 @@ def sheet_changes(sheet: GoalSheet, since) -> list[Change]:
 
 def title_competencies(title: str) -> frozenset[str] | None:
     """Names of the competencies listed for the job title `title`; None if no such title."""
-    job = JobTitle.objects.filter(name=title).prefetch_related("competencies").first()
-    if job is None:
+    # One query: a row per listed competency, one row of None for a title listing none, and no
+    # row for no such title.
+    rows = list(JobTitle.objects.filter(name=title).values_list("competencies__name", flat=True))
+    if not rows:
         return None
-    return frozenset(c.name for c in job.competencies.all())
+    return frozenset(name for name in rows if name is not None)
 
 
 _LOOK_UP = object()

@@ -169,3 +169,17 @@ def test_time_bound(due_on, passes, says):
     hint = smart.time_bound(due_on, START, END)
     assert hint.passes is passes
     assert says in hint.reason
+
+
+@pytest.mark.django_db
+def test_a_titles_competencies_tell_no_such_title_from_a_title_listing_none():
+    from goalsapp.models import Competency, JobTitle
+
+    listing = JobTitle.objects.create(name="Dispute Analyst")
+    listing.competencies.set(Competency.objects.filter(name__in=["Quality Assurance",
+                                                                 "Relationship Building"]))
+    JobTitle.objects.create(name="Trainee")
+
+    assert title_competencies("Dispute Analyst") == {"Quality Assurance", "Relationship Building"}
+    assert title_competencies("Trainee") == frozenset()  # known, suits no competency yet
+    assert title_competencies("Astronaut") is None  # no such title: Relevant is not judged

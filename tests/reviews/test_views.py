@@ -772,11 +772,11 @@ SHEET_LIST_QUERIES = 7  # 6, and the paginator's count
 # 10: the sheet (its amendment and closing review joined to it), its goals, answers, signatures
 # and events, three for the change history, one for the record's corrections
 SHEET_PAGE_QUERIES = 14
-# 11: the sheet; its goals and their answers (once for the header and the rows); signatures;
+# 10: the sheet; its goals and their answers (once for the header and the rows); signatures;
 # events (HR's return note among them); the competencies for every row and the library panel;
-# the library's titles, their competencies and the titles' names; the competency names of the
-# change list; the previous period's closing review (goals to carry forward).
-GOAL_EDITOR_QUERIES = 15
+# the competencies suiting the sheet's title; the library's titles; the competency names of the
+# hints; the previous period's closing review (goals to carry forward).
+GOAL_EDITOR_QUERIES = 14
 
 
 @pytest.mark.parametrize("sheet_count", [2, 10])
