@@ -42,9 +42,10 @@ def competency_names() -> dict[str, str]:
     return {str(pk): name for pk, name in Competency.objects.values_list("pk", "name")}
 
 
-def attach_hints(forms, sheet) -> None:
-    """Gives every row form of the editor its hints, in two queries for the whole page."""
+def attach_hints(forms, sheet, names: dict[str, str] | None = None) -> None:
+    """Gives every row form of the editor its hints, in two queries for the whole page (one when
+    the caller has the competency `names` a row may name, by id as the form holds it)."""
     suited = title_competencies(sheet.title)
-    names = competency_names()
+    names = competency_names() if names is None else names
     for form in forms:
         form.smart_hints = row_hints(form, sheet, suited, names)

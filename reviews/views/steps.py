@@ -72,7 +72,10 @@ def sheet_edit(request, pk):
         sheet_form = SheetDraftForm(instance=sheet, initial={"version": sheet.version})
         formset = GoalFormSet(initial=[goal_initial(g.goal, flagged) for g in view.goals],
                               **formset_kwargs)
-    attach_hints(formset.forms, sheet)
+    # A row names an active competency or the one its saved goal already had (even retired).
+    names = {str(c.pk): c.name for c in formset.competencies}
+    names.update((str(v.goal.competency_id), v.goal.competency.name) for v in view.goals)
+    attach_hints(formset.forms, sheet, names)
     return render(request, "reviews/sheet_edit.html", sheet_context(
         request, sheet, view, sheet_form=sheet_form, formset=formset,
         returned=view.pending_return, library_competencies=formset.competencies,

@@ -288,6 +288,19 @@ def test_the_editor_offers_the_competencies_as_they_are_now(client, sheet, super
     assert values["goals-0-competency"] == str(sheet.goals.order_by("position")[0].competency_id)
 
 
+def test_a_goal_whose_competency_was_retired_keeps_its_relevance_hint(client, sheet, supervisor):
+    first = sheet.goals.order_by("position")[0]
+    Competency.objects.filter(pk=first.competency_id).update(is_active=False)
+    login(client, supervisor)
+
+    response = client.get(reverse("sheet_edit", args=[sheet.pk]))
+
+    [relevant] = elements(elements(page(response), data_testid="goal-row")[0],
+                          data_criterion="relevant")
+    assert f"“{first.competency.name}”" in text_of(relevant)
+    assert "No competency is set" not in text_of(relevant)
+
+
 def test_new_row_endpoint_returns_the_next_row_and_an_out_of_band_total(client, sheet, supervisor):
     login(client, supervisor)
 
@@ -772,11 +785,11 @@ SHEET_LIST_QUERIES = 7  # 6, and the paginator's count
 # 10: the sheet (its amendment and closing review joined to it), its goals, answers, signatures
 # and events, three for the change history, one for the record's corrections
 SHEET_PAGE_QUERIES = 14
-# 10: the sheet; its goals and their answers (once for the header and the rows); signatures;
+# 9: the sheet; its goals and their answers (once for the header and the rows); signatures;
 # events (HR's return note among them); the competencies for every row and the library panel;
-# the competencies suiting the sheet's title; the library's titles; the competency names of the
-# hints; the previous period's closing review (goals to carry forward).
-GOAL_EDITOR_QUERIES = 14
+# the competencies suiting the sheet's title; the library's titles; the previous period's
+# closing review (goals to carry forward).
+GOAL_EDITOR_QUERIES = 13
 
 
 @pytest.mark.parametrize("sheet_count", [2, 10])
