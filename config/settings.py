@@ -154,6 +154,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL's JIT compiles a query whose estimated cost is high, which a recursive query (a
+# supervisor's line) always seems: 20 ms of compiling for a query that runs in 3
+# (bench/pages.py). Goalpost's queries are short; JIT pays only for long analytical ones.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

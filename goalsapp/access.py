@@ -34,9 +34,12 @@ HR_GROUP = HR_GROUP_NAME
 # Who someone is --------------------------------------------------------------------------------
 
 def _employee_with_roles(user_id: int) -> QuerySet[Employee]:
-    hr = Group.objects.filter(name=HR_GROUP, user=OuterRef("user_id"))
-    reports = Employee.objects.filter(supervisor=OuterRef("pk"), is_active=True)
-    line = Employee.objects.filter(supervisor__supervisor=OuterRef("pk"),
+    # Each question names the user itself rather than the outer row: PostgreSQL then starts
+    # from the one employee (a unique index) and reads only their reports. Correlated, it
+    # scanned every employee for someone without a second level below them (2 ms at 10,000).
+    hr = Group.objects.filter(name=HR_GROUP, user=user_id)
+    reports = Employee.objects.filter(supervisor__user_id=user_id, is_active=True)
+    line = Employee.objects.filter(supervisor__supervisor__user_id=user_id,
                                    supervisor__is_active=True, is_active=True)
     return (Employee.objects.filter(user_id=user_id).order_by()
             .annotate(goalpost_is_hr=Exists(hr), goalpost_is_supervisor=Exists(reports),
@@ -133,7 +136,8 @@ def line_below(employee: Employee) -> set[int]:
 
 def _self_and_line(employee: Employee) -> RawSQL:
     """`employee` and their whole line as a subquery, so a list asks for its rows and the line
-    in one query rather than reading the line's ids first."""
+    in one query rather than reading the line's ids first; compared with `__in_line`
+    (goalsapp/lookups.py), which PostgreSQL plans with the index."""
     sql = _line_sql(connections[router.db_for_read(Employee)])
     return RawSQL(f"{sql} UNION SELECT %s", [employee.pk, employee.pk])
 
@@ -184,7 +188,7 @@ def employees_visible_to(user) -> QuerySet[Employee]:
     me = employee_of(user)
     if me is None:
         return Employee.objects.none()
-    return Employee.objects.filter(pk__in=_self_and_line(me))
+    return Employee.objects.filter(pk__in_line=_self_and_line(me))
 
 
 def sheets_visible_to(user) -> QuerySet[GoalSheet]:
@@ -193,7 +197,7 @@ def sheets_visible_to(user) -> QuerySet[GoalSheet]:
     me = employee_of(user)
     if me is None:
         return GoalSheet.objects.none()
-    return GoalSheet.objects.filter(employee_id__in=_self_and_line(me))
+    return GoalSheet.objects.filter(employee_id__in_line=_self_and_line(me))
 
 
 def get_sheet_for_user(user, pk) -> GoalSheet:
