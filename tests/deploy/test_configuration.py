@@ -128,6 +128,17 @@ def test_production_keeps_database_connections_and_development_does_not(tmp_path
     assert proc.run([sys.executable, "-c", code], production).stdout.strip() == "0 True"
 
 
+@pytest.mark.django_db
+def test_postgresql_sessions_run_without_jit():
+    # Short queries only: JIT compiling cost 20 ms on a 3 ms list (docs/benchmarks.md).
+    from django.db import connection
+
+    assert connection.vendor == "postgresql", "scripts/test.sh runs the suite on PostgreSQL"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 def test_email_links_follow_port_when_no_public_url_is_set(tmp_path):
     env = {"PATH": proc.os.environ["PATH"], "PORT": "8123",
            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
