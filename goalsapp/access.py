@@ -219,10 +219,10 @@ def get_sheet_for_user(user, pk) -> GoalSheet:
 
 def get_employee_for_user(user, pk) -> Employee:
     """The employee, if `user` may see their numbers; otherwise 404, as for sheets."""
-    employee = employees_visible_to(user).filter(pk=pk).first()
-    if employee is None:
+    found = list(employees_visible_to(user).filter(pk=pk).order_by()[:1])  # by key: no sorting
+    if not found:
         raise Http404("No such employee.")
-    return employee
+    return found[0]
 
 
 def goal_sets_visible_to(user) -> QuerySet[GoalSet]:
