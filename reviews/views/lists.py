@@ -5,12 +5,12 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from goalsapp.access import employee_of, may_see_hr_queue, may_see_team
 from goalsapp.models import ReviewPeriod, SheetState
+from goalsapp.pagination import OneQueryPaginator
 from goalsapp.views.common import forbidden
 
 from .. import selectors, services
@@ -36,7 +36,7 @@ def sheet_list(request):
     if state not in SheetState.values:
         state = None
     sheets = selectors.sheets_listed_for(request.user, period_id=period_id, state=state)
-    page = Paginator(sheets, SHEETS_PER_PAGE).get_page(request.GET.get("page"))
+    page = OneQueryPaginator(sheets, SHEETS_PER_PAGE).get_page(request.GET.get("page"))
     filters = urlencode({k: v for k, v in (("period", period_id), ("state", state)) if v})
     return render(request, "reviews/sheet_list.html", {
         "sheets": page.object_list, "page": page, "filters": filters,

@@ -23,7 +23,12 @@ def test_it_pages_a_long_sheet_list_and_keeps_the_filters(client, hr, period):
     assert "Page 1 of 2 · 55 sheets" in first.content.decode()
     assert f"period={period.pk}&amp;state=drafting&amp;page=2" in first.content.decode()
     assert len(re.findall(r'href="/sheets/\d+/"', second.content.decode())) == 5
-    assert client.get(reverse("sheet_list"), {"page": "999"}).status_code == 200
+    assert "Page 2 of 2 · 55 sheets" in second.content.decode()
+    # A page past the end (or below 1) shows the last one, and a page that is no number the first.
+    for last in ("999", "-3"):
+        shown = client.get(reverse("sheet_list"), {"page": last}).content.decode()
+        assert "Page 2 of 2 · 55 sheets" in shown
+    assert "Page 1 of 2" in client.get(reverse("sheet_list"), {"page": "two"}).content.decode()
 
 
 def test_an_unknown_page_is_a_friendly_404(client, employee, settings):
