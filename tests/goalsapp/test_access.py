@@ -104,3 +104,20 @@ def test_the_database_refuses_a_lock_time_that_disagrees_with_the_state(sheet):
     with pytest.raises(IntegrityError), transaction.atomic():
         GoalSheet.objects.filter(pk=sheet.pk).update(state=SheetState.SIGNED)
     assert not GoalSheet.objects.get(pk=sheet.pk).is_signed
+
+
+def test_the_line_below_reaches_every_level_and_ends_on_a_loop_in_bad_data(
+        manager, supervisor, employee, other_supervisor, other_employee):
+    from goalsapp.access import line_below
+    from goalsapp.models import Employee
+    from tests.factories import EmployeeFactory
+
+    third = EmployeeFactory(supervisor=employee)  # a fourth level, below Emma
+    assert line_below(manager) == {supervisor.pk, employee.pk, third.pk}
+    assert line_below(employee) == {third.pk}
+    assert line_below(third) == set()
+    assert other_employee.pk not in line_below(manager)
+
+    # A loop the forms refuse, written past them: the recursion still ends.
+    Employee.objects.filter(pk=manager.pk).update(supervisor=third)
+    assert line_below(supervisor) == {employee.pk, third.pk, manager.pk}
