@@ -34,9 +34,9 @@ from .workflow import (
     Role,
     StaleVersion,
     WorkflowError,
-    amendment_of,
+    closing_amendment_refusal,
+    may_open_closing_early,
     require,
-    roles_of,
     signing_action,
 )
 
@@ -101,7 +101,7 @@ def _void_signatures(review: ClosingReview, reason: str) -> int:
 def require_may_open(actor, sheet: GoalSheet) -> None:
     """HR opens a closing review early (the period's end opens it anyway); only on a sheet
     whose goals HR has signed."""
-    if Role.HR not in roles_of(actor, sheet):
+    if not may_open_closing_early(actor, sheet):
         raise ActionForbidden(f"Only {ROLE_NAMES[Role.HR]} may open the closing review early.")
 
 
@@ -119,19 +119,6 @@ def _final_results(sheet: GoalSheet) -> list[tuple]:
     return rows
 
 
-def _amendment_refusal(sheet: GoalSheet) -> str:
-    """The year closes on the version in force with no amendment under way ("" when it may):
-    a replaced version is no longer what was agreed, and one being amended is about to be."""
-    amendment = amendment_of(sheet)
-    if amendment is None:
-        return ""
-    if amendment.state == SheetState.SIGNED:
-        return (f"Version {amendment.edition} replaced this version; close the version in "
-                "force instead.")
-    return (f"Version {amendment.edition} of this sheet is under way; its closing review opens "
-            "once HR has signed it.")
-
-
 def closing_open(*, sheet_id: int, actor=None) -> ClosingReview:
     """Opens the closing review of a signed sheet: each goal's final actual, attainment and
     computed grade, and the weighted score. `actor` None: the period's end opened it (no event
@@ -147,7 +134,7 @@ def closing_open(*, sheet_id: int, actor=None) -> ClosingReview:
         if sheet.state != SheetState.SIGNED:
             raise WorkflowError("Only a sheet whose goals HR has signed can be closed; this one "
                                 f"is in {sheet.get_state_display()}.")
-        refusal = _amendment_refusal(sheet)
+        refusal = closing_amendment_refusal(sheet)
         if refusal:
             raise WorkflowError(refusal)
         rows = _final_results(sheet)
@@ -173,7 +160,7 @@ def closing_open(*, sheet_id: int, actor=None) -> ClosingReview:
 
 def sheets_to_open(period: ReviewPeriod):
     """Signed sheets without a closing review, leaving out any version replaced by or under
-    an amendment (see _amendment_refusal)."""
+    an amendment (workflow.closing_amendment_refusal)."""
     return period.sheets.filter(state=SheetState.SIGNED, closing__isnull=True,
                                 amendment__isnull=True)
 
@@ -183,7 +170,7 @@ def closing_open_for_period(*, period: ReviewPeriod, actor=None) -> int:
     "Open closing now", or the period's end); returns how many it opened."""
     opened = 0
     for sheet in sheets_to_open(period).select_related("employee"):
-        if actor is not None and Role.HR not in roles_of(actor, sheet):
+        if actor is not None and not may_open_closing_early(actor, sheet):
             continue  # HR never reviews a sheet they are a party to; another HR member does
         closing_open(sheet_id=sheet.pk, actor=actor)
         opened += 1

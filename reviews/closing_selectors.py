@@ -13,7 +13,7 @@ from goalsapp.models import GoalSheet, ReviewPeriod, SheetState, joined_one
 from .canonical import closing_content_hash
 from .closing_models import ClosingReview, ClosingSignature, GoalResult
 from .closing_states import ClosingState
-from .workflow import Role, roles_of, sheets_where_role
+from .workflow import Role, may_open_closing_early, sheets_where_role
 
 
 @dataclass
@@ -56,7 +56,7 @@ def closing_of(sheet: GoalSheet) -> ClosingReview | None:
 
 def may_open_closing(user, sheet: GoalSheet) -> bool:
     """HR (never a party to the sheet) may open the closing of a signed sheet early."""
-    return sheet.state == SheetState.SIGNED and Role.HR in roles_of(user, sheet)
+    return sheet.state == SheetState.SIGNED and may_open_closing_early(user, sheet)
 
 
 def reviews_in_calibration(user) -> QuerySet[ClosingReview]:

@@ -407,6 +407,26 @@ def amendment_refusal(sheet: GoalSheet) -> str:
             "starting another amendment.")
 
 
+def may_open_closing_early(user, sheet: GoalSheet) -> bool:
+    """HR opens a closing review before the period ends (the period's end opens it anyway); an
+    HR member who is a party to the sheet holds no HR role on it, so another one does."""
+    return Role.HR in roles_of(user, sheet)
+
+
+def closing_amendment_refusal(sheet: GoalSheet) -> str:
+    """Why the year cannot close on `sheet` because of an amendment ("" when it may): it closes
+    on the version in force with no amendment under way; a replaced version is no longer what
+    was agreed, and one being amended is about to be."""
+    amendment = amendment_of(sheet)
+    if amendment is None:
+        return ""
+    if amendment.state == SheetState.SIGNED:
+        return (f"Version {amendment.edition} replaced this version; close the version in "
+                "force instead.")
+    return (f"Version {amendment.edition} of this sheet is under way; its closing review opens "
+            "once HR has signed it.")
+
+
 def require(user, document, name: str) -> Action:
     """The action, if `user` may take it on `document` (a sheet or its closing review) in its
     current state; else a clear error."""

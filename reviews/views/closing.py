@@ -31,8 +31,8 @@ from ..closing_selectors import (
     reviews_in_calibration,
 )
 from ..forms import ConfirmForm, EmployeeSignForm, ReturnForm, SignForm
-from ..workflow import ActionForbidden, StaleVersion, WorkflowError, require
-from .common import sheet_context
+from ..workflow import ActionForbidden, StaleVersion, WorkflowError
+from .common import refusal, sheet_context
 from .sheet import signing_with, transition_page, with_note
 
 
@@ -45,25 +45,10 @@ def _review_or_404(request, pk):
     return sheet, review
 
 
-def _refusal(request, sheet, review, action):
-    try:
-        require(request.user, review, action)
-    except ActionForbidden as error:
-        return forbidden(request, str(error))
-    except WorkflowError as error:
-        messages.error(request, str(error))
-        return redirect("sheet_detail", pk=sheet.pk)
-    return None
-
-
-def _context(request, sheet, review, **extra):
-    return sheet_context(request, sheet, **extra)
-
-
 @login_required
 def closing_self_assessment(request, pk):
     sheet, review = _review_or_404(request, pk)
-    if refused := _refusal(request, sheet, review, "self_assess"):
+    if refused := refusal(request, sheet, "self_assess", review):
         return refused
     results = review.results.select_related("goal").order_by("goal__position", "goal_id")
     initial = {"overall": review.self_assessment, "version": review.version,
@@ -83,13 +68,13 @@ def closing_self_assessment(request, pk):
             messages.success(request, "Self-assessment saved.")
             return redirect("sheet_detail", pk=sheet.pk)
     return render(request, "reviews/closing_self_assessment.html",
-                  _context(request, sheet, review, form=form))
+                  sheet_context(request, sheet, form=form))
 
 
 @login_required
 def closing_assessment(request, pk):
     sheet, review = _review_or_404(request, pk)
-    if refused := _refusal(request, sheet, review, "assess"):
+    if refused := refusal(request, sheet, "assess", review):
         return refused
     results = review.results.select_related("goal").order_by("goal__position", "goal_id")
     initial = {"overall": review.supervisor_assessment, "version": review.version,
@@ -118,7 +103,7 @@ def closing_assessment(request, pk):
             messages.success(request, "Assessment saved.")
             return redirect("sheet_detail", pk=sheet.pk)
     return render(request, "reviews/closing_assessment.html",
-                  _context(request, sheet, review, form=form))
+                  sheet_context(request, sheet, form=form))
 
 
 def _with_note(service):
@@ -196,8 +181,8 @@ def closing_hr(request):
         if released:
             messages.success(request, f"Released {released} review{'s' if released != 1 else ''}"
                                       " for signatures.")
-        for refusal in refusals:
-            messages.error(request, refusal)
+        for reason in refusals:
+            messages.error(request, reason)
         return redirect("closing_hr")
     return render(request, "reviews/closing_hr.html",
                   {"periods": periods_to_close(), "form": form, "calibrating": calibrating})

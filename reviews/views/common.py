@@ -24,10 +24,11 @@ from ..workflow import (
 )
 
 
-def refusal(request, sheet, action):
-    """None if the user may take `action` now; otherwise the response that says why not."""
+def refusal(request, sheet, action, document=None):
+    """None if the user may take `action` now on `document` (the sheet, or its closing review);
+    otherwise the response that says why not, back on the sheet's page."""
     try:
-        require(request.user, sheet, action)
+        require(request.user, document or sheet, action)
     except ActionForbidden as error:
         return forbidden(request, str(error))
     except WorkflowError as error:
