@@ -75,10 +75,9 @@ def _read_roles(user) -> None:
         user._goalpost_is_hr = user.groups.filter(name=HR_GROUP).exists()
         user._goalpost_is_supervisor = user._goalpost_is_manager = False
     else:
-        # bool(): a raw query leaves SQLite's 0 and 1 as they come.
-        user._goalpost_is_hr = bool(me.goalpost_is_hr)
-        user._goalpost_is_supervisor = bool(me.goalpost_is_supervisor)
-        user._goalpost_is_manager = bool(me.goalpost_is_manager)
+        user._goalpost_is_hr = me.goalpost_is_hr
+        user._goalpost_is_supervisor = me.goalpost_is_supervisor
+        user._goalpost_is_manager = me.goalpost_is_manager
 
 
 def is_hr(user) -> bool:
@@ -141,12 +140,12 @@ def line_below(employee: Employee) -> set[int]:
         return {row[0] for row in cursor.fetchall()} - {employee.pk}
 
 
-def _self_and_line(employee: Employee) -> RawSQL:
-    """`employee` and their whole line as a subquery, so a list asks for its rows and the line
+def _self_and_line(employee_id: int) -> RawSQL:
+    """The employee and their whole line as a subquery, so a list asks for its rows and the line
     in one query rather than reading the line's ids first; compared with `__in_line`
     (goalsapp/lookups.py), which PostgreSQL plans with the index."""
     sql = _line_sql(connections[router.db_for_read(Employee)])
-    return RawSQL(f"{sql} UNION SELECT %s", [employee.pk, employee.pk])
+    return RawSQL(f"{sql} UNION SELECT %s", [employee_id, employee_id])
 
 
 def line_above(employee: Employee) -> set[int]:
@@ -195,7 +194,7 @@ def employees_visible_to(user) -> QuerySet[Employee]:
     me = employee_of(user)
     if me is None:
         return Employee.objects.none()
-    return Employee.objects.filter(pk__in_line=_self_and_line(me))
+    return Employee.objects.filter(pk__in_line=_self_and_line(me.pk))
 
 
 def sheets_visible_to(user) -> QuerySet[GoalSheet]:
@@ -204,21 +203,40 @@ def sheets_visible_to(user) -> QuerySet[GoalSheet]:
     me = employee_of(user)
     if me is None:
         return GoalSheet.objects.none()
-    return GoalSheet.objects.filter(employee_id__in_line=_self_and_line(me))
+    return _sheets_of_line(me.pk)
+
+
+def _sheets_of_line(employee_id: int) -> QuerySet[GoalSheet]:
+    """The sheets of an employee and of everyone below them: what they may see."""
+    return GoalSheet.objects.filter(employee_id__in_line=_self_and_line(employee_id))
+
+
+def _one_sheet(sheets: QuerySet[GoalSheet], pk: int) -> QuerySet[GoalSheet]:
+    # The amendment and the closing review (a reverse one-to-one each) are read by every sheet
+    # page (its versions, its refusals, its closing section): joined here they cost no query of
+    # their own (goalsapp.models.joined_one). One row by its key: sorting it (the default
+    # order) costs a millisecond.
+    return (sheets.select_related("employee__user", "employee__supervisor__user", "period",
+                                  "amendment", "closing__rating", "closing__proposed_rating")
+            .filter(pk=pk).order_by()[:1])
+
+
+# Every sheet page and transition reads its sheet through one of these; their SQL (ten joins)
+# is built once per process (goalsapp.compiled_queries).
+_ANY_SHEET = CompiledQuery(lambda pk: _one_sheet(GoalSheet.objects.all(), pk))
+_SHEET_OF_LINE = CompiledQuery(lambda pk, employee_id: _one_sheet(_sheets_of_line(employee_id),
+                                                                   pk))
 
 
 def get_sheet_for_user(user, pk) -> GoalSheet:
-    """The sheet, if `user` may see it; otherwise 404, so nothing leaks about its existence."""
-    found = list(
-        sheets_visible_to(user)
-        # The amendment and the closing review (a reverse one-to-one each) are read by every
-        # sheet page (its versions, its refusals, its closing section): joined here they cost
-        # no query of their own (goalsapp.models.joined_one).
-        .select_related("employee__user", "employee__supervisor__user", "period", "amendment",
-                        "closing__rating", "closing__proposed_rating")
-        .filter(pk=pk)
-        .order_by()[:1]  # one row by its key: sorting it (the default order) costs a millisecond
-    )
+    """The sheet, if `user` may see it; otherwise 404, so nothing leaks about its existence.
+    The same rule as sheets_visible_to, whose querysets these are."""
+    if sees_everything(user):
+        found = _ANY_SHEET(pk=pk)
+    elif (me := employee_of(user)) is not None:
+        found = _SHEET_OF_LINE(pk=pk, employee_id=me.pk)
+    else:
+        found = []
     if not found:
         raise Http404("No such goal sheet.")
     return found[0]

@@ -17,12 +17,16 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def sheet_canonical(sheet: GoalSheet) -> dict:
+def sheet_canonical(sheet: GoalSheet, goals_and_answers=None) -> dict:
+    """`goals_and_answers`: the sheet's goals in order, each with its answers, when already
+    read (the sheet page's); otherwise read here."""
+    if goals_and_answers is None:
+        goals_and_answers = [
+            (goal, goal.answers.all()) for goal in sheet.goals.select_related("competency")
+            .prefetch_related("answers").order_by("position", "id")]
     goals = []
-    for goal in sheet.goals.select_related("competency").prefetch_related("answers").order_by(
-        "position", "id"
-    ):
-        latest = max(goal.answers.all(), key=lambda answer: answer.round, default=None)
+    for goal, answers in goals_and_answers:
+        latest = max(answers, key=lambda answer: answer.round, default=None)
         entry = {
             "position": goal.position,
             "competency": goal.competency.name,

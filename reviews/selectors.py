@@ -5,15 +5,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from goalsapp import amendments as goals_amendments
 from goalsapp.access import direct_reports, is_supervisor, sheets_visible_to
+from goalsapp.compiled_queries import CompiledQuery
 from goalsapp.models import Employee, Goal, GoalSheet, ReviewPeriod, SheetState
 from goalsapp.selectors import Change, sheet_changes
 
-from .canonical import content_hash
+from .canonical import content_hash, sheet_canonical
 from .integrity import signed_record_problems
 from .models import GoalAnswer, ReviewEvent, Signature
 from .workflow import (
@@ -142,22 +143,39 @@ class SheetView:
         return signed_record_problems(self.sheet, self.signatures, self.content_hash or None)
 
 
+# What a sheet page reads besides the sheet, each by the sheet's key; their SQL is built once
+# per process (goalsapp.compiled_queries): Django building it cost more than PostgreSQL running it.
+_GOALS = CompiledQuery(lambda sheet_id: Goal.objects.filter(sheet_id=sheet_id)
+                       .select_related("competency", "smart_check").order_by("position", "id"))
+_ANSWERS = CompiledQuery(lambda sheet_id: GoalAnswer.objects.filter(goal__sheet_id=sheet_id)
+                         .order_by("round", "id"))
+_SIGNATURES = CompiledQuery(lambda sheet_id: Signature.objects.filter(sheet_id=sheet_id)
+                            .select_related("signer", "consent"))
+_EVENTS = CompiledQuery(lambda sheet_id: ReviewEvent.objects.filter(sheet_id=sheet_id)
+                        .select_related("actor__employee"))
+
+
 def sheet_view(sheet: GoalSheet) -> SheetView:
-    goals = list(
-        sheet.goals.select_related("competency", "smart_check")
-        .prefetch_related(Prefetch("answers", queryset=GoalAnswer.objects.order_by("round")))
-        .order_by("position", "id")
-    )
+    # Each row is given the objects it belongs to, as a related manager gives them (a goal's
+    # sheet, an answer's goal): read again, they would cost a query a row.
+    answers_of: dict[int, list[GoalAnswer]] = defaultdict(list)
+    for answer in _ANSWERS(sheet_id=sheet.pk):  # every round, oldest first
+        answers_of[answer.goal_id].append(answer)
     views = []
-    for goal in goals:
-        answers = list(goal.answers.all())
+    for goal in _GOALS(sheet_id=sheet.pk):
+        goal.sheet = sheet
+        answers = answers_of[goal.pk]
+        for answer in answers:
+            answer.goal = goal
         current = next((a for a in answers if a.round == sheet.clarification_round), None)
         views.append(GoalView(goal, answers, current, getattr(goal, "smart_check", None)))
     grouped: dict[str, list[GoalView]] = defaultdict(list)
     for view in views:
         grouped[view.goal.competency.name].append(view)
-    signatures = list(sheet.signatures.select_related("signer", "consent"))
-    events = list(sheet.events.select_related("actor__employee"))
+    signatures = _SIGNATURES(sheet_id=sheet.pk)
+    events = _EVENTS(sheet_id=sheet.pk)
+    for row in (*signatures, *events):
+        row.sheet = sheet
     first_sent = next((e.at for e in events if e.action == "send_to_employee"), None)
     live = [s for s in signatures if s.voided_at is None]
     return SheetView(
@@ -168,7 +186,9 @@ def sheet_view(sheet: GoalSheet) -> SheetView:
         voided_signatures=[s for s in signatures if s.voided_at is not None],
         events=events,
         changes=sheet_changes(sheet, since=first_sent) if first_sent else [],
-        content_hash=content_hash(sheet) if live else "",
+        # The goals and answers just read are the ones signed: no second reading to hash them.
+        content_hash=content_hash(sheet, sheet_canonical(
+            sheet, [(v.goal, v.answers) for v in views])) if live else "",
         versions=sheet_versions(sheet),
     )
 

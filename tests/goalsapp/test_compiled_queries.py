@@ -44,9 +44,34 @@ def test_a_builder_whose_value_does_not_reach_the_sql_is_refused(employee):
     sliced = CompiledQuery(lambda count: Employee.objects.order_by("pk")[:count])
     with pytest.raises(ValueError, match="do not reach the SQL"):
         sliced(count=2)
-    joined = CompiledQuery(lambda pk: Employee.objects.select_related("user").filter(pk=pk))
-    with pytest.raises(ValueError, match="drop select_related"):
-        joined(pk=employee.pk)
+    as_values = CompiledQuery(lambda pk: Employee.objects.filter(pk=pk).values("pk"))
+    with pytest.raises(ValueError, match="drop values"):
+        as_values(pk=employee.pk)
+    prefetching = CompiledQuery(lambda pk: Employee.objects.filter(pk=pk)
+                                .prefetch_related("reports"))
+    with pytest.raises(ValueError, match="prefetch_related"):
+        prefetching(pk=employee.pk)
+
+
+def test_joined_rows_come_back_as_the_queryset_gives_them(
+        employee, supervisor, manager, django_assert_num_queries):
+    # Two levels of joins, and a supervisor missing at the top (a None, not an empty object).
+    def build(pk):
+        return Employee.objects.select_related("user", "supervisor__supervisor").filter(pk=pk)
+
+    compiled = CompiledQuery(build)
+    for person in (employee, supervisor, manager):
+        [expected] = build(person.pk)
+        [row] = compiled(pk=person.pk)
+        with django_assert_num_queries(0):  # everything joined came back with the row
+            assert row == expected and row.user.username == expected.user.username
+            # A date and time, converted as the queryset converts it (SQLite stores text).
+            assert row.user.date_joined == expected.user.date_joined
+            assert row.supervisor == expected.supervisor
+            if expected.supervisor:
+                assert row.supervisor.supervisor == expected.supervisor.supervisor
+    assert compiled(pk=999_999) == []
+    assert compiled(pk=10**30) == []  # longer than any key: no row, and no database error
 
 
 def test_annotations_come_back_on_the_rows(supervisor, employee, other_employee):

@@ -782,9 +782,15 @@ def test_a_double_click_on_sign_signs_once(
 # below a supervisor is a subquery of the page's own).
 INBOX_QUERIES = 7  # 2 of them for the direct reports who have no sheet yet
 SHEET_LIST_QUERIES = 6  # the page's rows carry the paginator's count (goalsapp/pagination.py)
-# 10: the sheet (its amendment and closing review joined to it), its goals, answers, signatures
-# and events, three for the change history, one for the record's corrections
-SHEET_PAGE_QUERIES = 14
+# 8: the sheet (its amendment and closing review joined to it), its goals, answers, signatures
+# and events (the goals and answers hashed as read, not read again), three for the change
+# history
+SHEET_PAGE_QUERIES = 12
+# 8: the sheet, its goals, answers, signatures and events, read once for the header and every
+# goal's row (a goal's sheet is not read again per row), three for the change history; the
+# SMART page reads the competencies suiting the sheet's title for its hints too
+ANSWER_PAGE_QUERIES = 12
+SMART_PAGE_QUERIES = 13
 # 9: the sheet; its goals and their answers (once for the header and the rows); signatures;
 # events (HR's return note among them); the competencies for every row and the library panel;
 # the competencies suiting the sheet's title; the library's titles; the previous period's
@@ -855,3 +861,22 @@ def test_sheet_page_queries_do_not_grow_with_the_goals(
         if e.name == "li" and (dict(e.attributes).get("id") or "").startswith("goal-")
     ]
     assert len(cards) == goal_count
+
+
+@pytest.mark.parametrize("goal_count", [2, 20])
+def test_answer_and_smart_pages_queries_do_not_grow_with_the_goals(
+    client, employee, period, hr, advance, goal_count, django_assert_max_num_queries
+):
+    sheet = GoalSheetFactory(employee=employee, period=period)
+    GoalFactory.create_batch(goal_count, sheet=sheet)
+    advance(sheet, S.EMPLOYEE_REVIEW)
+    login(client, employee)
+    with django_assert_max_num_queries(ANSWER_PAGE_QUERIES):
+        answers = client.get(reverse("sheet_answers", args=[sheet.pk]))
+    assert len(elements(page(answers), data_testid="answer-row")) == goal_count
+
+    advance(sheet, S.HR_REVIEW)
+    login(client, hr)
+    with django_assert_max_num_queries(SMART_PAGE_QUERIES):
+        smart = client.get(reverse("sheet_smart", args=[sheet.pk]))
+    assert len(elements(page(smart), data_testid="smart-row")) == goal_count
