@@ -7,9 +7,15 @@ supervisors, 20 territories, 4 titles and 3 tiers. Every employee has a sheet (i
 employee's) of ten goals in one period; 1 sheet in 20 is still in the workflow (ids divisible by
 20: 100, 200, … drafting; 120, 220, … with the employee; 180, 280, … with HR), the rest are
 signed and carry about 10.5 progress entries a goal. Logins are u1 … uN, with no password.
+
+Sheets inserted as signed have no answers, signatures or history; a signed sheet's page shows
+all of those, so WALKED_SHEET starts in drafting and `sign_through_the_workflow` takes it to
+signed through the services, as people would.
 """
 
+import io
 import time
+from contextlib import redirect_stdout
 
 # The one review period (id 1), for 2026.
 PERIOD_SQL = """INSERT INTO goalsapp_reviewperiod (id, name, starts_on, ends_on, goals_due,
@@ -17,6 +23,10 @@ PERIOD_SQL = """INSERT INTO goalsapp_reviewperiod (id, name, starts_on, ends_on,
                                                    currency, is_open)
                 VALUES (1, 'Bench 2026', '2026-01-01', '2026-12-31', '2026-01-31', '2026-02-14',
                         '2026-02-28', '2026-03-15', 'USD', true)"""
+
+
+# Supervisor 12's report whose sheet goes through the real workflow (sign_through_the_workflow).
+WALKED_SHEET = 212
 
 
 def sheets_sql(*, state: str = "'signed'", where: str = "") -> str:
@@ -59,7 +69,8 @@ LOAD_SQL = [
        FROM generate_series(1, %(employees)s) g""",
     PERIOD_SQL,
     # One sheet each; 1 in 20 still in the workflow (and overdue), the rest signed and locked.
-    sheets_sql(state="""CASE WHEN e.id %% 20 = 0
+    sheets_sql(state=f"""CASE WHEN e.id = {WALKED_SHEET} THEN 'drafting'
+                            WHEN e.id %% 20 = 0
                             THEN (ARRAY['drafting', 'employee_review', 'supervisor_signature',
                                         'employee_signature', 'hr_review'])[1 + e.id / 20 %% 5]
                             ELSE 'signed' END"""),
@@ -103,7 +114,8 @@ SEQUENCES = ["auth_user", "goalsapp_employee", "goalsapp_reviewperiod", "goalsap
 
 def load(connection, employees: int = 10_000, goals_per_sheet: int = 10,
          entries_per_10_000: int = 1_000_000) -> str:
-    """Loads the set through a migrated database's connection; returns what it loaded."""
+    """Loads the set through a migrated database's connection (Django set up: the walked sheet
+    goes through the services); returns what it loaded."""
     started = time.perf_counter()
     params = {"employees": employees, "goals": goals_per_sheet,
               "entries": entries_per_10_000 * employees // 10_000}
@@ -118,5 +130,52 @@ def load(connection, employees: int = 10_000, goals_per_sheet: int = 10,
                        "(SELECT count(*) FROM goalsapp_goal), "
                        "(SELECT count(*) FROM goalsapp_progressentry)")
         people, goals, entries = cursor.fetchone()
+    if employees >= WALKED_SHEET:
+        sign_through_the_workflow()
     return (f"{people:,} employees, {goals:,} goals, {entries:,} progress entries "
             f"in {time.perf_counter() - started:.1f} s")
+
+
+def sign_through_the_workflow(sheet_id: int = WALKED_SHEET) -> None:
+    """Takes a drafting sheet to signed through goalsapp's and reviews' services, as its people
+    would: sent, every goal answered (one with a comment), the summary, the three signatures and
+    HR's SMART check in between. Needs Django set up (the services write history and events)."""
+    from django.utils import timezone
+
+    from goalsapp.models import Goal, GoalSheet
+    from reviews import services
+    from reviews.esign import SigningEvidence
+    from reviews.models import GoalAnswer, SmartCheck
+
+    sheet = GoalSheet.objects.select_related("employee__user", "employee__supervisor__user").get(
+        pk=sheet_id)
+    employee, supervisor = sheet.employee, sheet.employee.supervisor
+    hr = type(employee).objects.select_related("user").get(pk=1)
+    evidence = SigningEvidence(authenticated_at=timezone.now(), ip_address=None,
+                               user_agent="bench/large_set.py", gives_consent=True)
+
+    def version() -> int:
+        return GoalSheet.objects.values_list("version", flat=True).get(pk=sheet_id)
+
+    goals = list(Goal.objects.filter(sheet_id=sheet_id).order_by("position"))
+    with redirect_stdout(io.StringIO()):  # not the e-mails each step sends to the console
+        services.sheet_send_to_employee(sheet_id=sheet_id, actor=supervisor.user,
+                                        version=version())
+        for number, goal in enumerate(goals):
+            services.goal_answer(goal_id=goal.pk, actor=employee.user,
+                                 answer=GoalAnswer.Answer.OKAY,
+                                 comment="Agreed; I will report monthly." if number == 0 else "")
+        services.sheet_submit_answers(sheet_id=sheet_id, actor=employee.user, version=version())
+        services.sheet_save_summary(sheet_id=sheet_id, actor=supervisor.user, version=version(),
+                                    values={"estimated_total_time": "A year",
+                                            "action_plans": "Weekly reviews of the ledger.",
+                                            "milestones": "Quarterly.", "additional_comments": ""})
+        services.sheet_sign(sheet_id=sheet_id, actor=supervisor.user, version=version(),
+                            typed_name=supervisor.full_name, evidence=evidence)
+        services.sheet_sign(sheet_id=sheet_id, actor=employee.user, version=version(),
+                            typed_name=employee.full_name, acknowledged=True, evidence=evidence)
+        for goal in goals:
+            services.goal_smart_check(goal_id=goal.pk, actor=hr.user,
+                                      verdicts=dict.fromkeys(SmartCheck.CRITERIA, True), note="")
+        services.sheet_sign(sheet_id=sheet_id, actor=hr.user, version=version(),
+                            typed_name=hr.full_name, evidence=evidence)

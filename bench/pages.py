@@ -39,13 +39,15 @@ HOST = "goalpost.bench.test"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 # (page, the user id who opens it, the URL) on bench/large_set.py's data: supervisor 12 has 98
-# reports at 10,000 people; sheet 112 is signed with 10 goals; 200 is drafting (its supervisor is
-# 100); 120 is with its employee for answers; 180 waits for HR's SMART review; 1 is HR.
+# reports at 10,000 people; sheet 212 is signed with 10 goals, through the workflow (its answers,
+# signatures, SMART checks and history: large_set.WALKED_SHEET); 112 is signed and tracked (the
+# dashboards); 200 is drafting (its supervisor is 100); 120 is with its employee for answers;
+# 180 waits for HR's SMART review; 1 is HR.
 CEILING = ("ceiling", 112, "/bench/ceiling/")
 PAGES = [
     ("inbox", 12, "/"),
     ("sheet list", 12, "/sheets/"),
-    ("sheet page", 12, "/sheets/112/"),
+    ("sheet page", 12, "/sheets/212/"),
     ("goal editor", 100, "/sheets/200/edit/"),
     ("answer page", 120, "/sheets/120/answers/"),
     ("SMART page", 1, "/sheets/180/smart/"),

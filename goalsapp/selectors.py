@@ -4,6 +4,7 @@ read here that depends on the user starts from it."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from itertools import groupby
 
 from django.db.models import QuerySet
@@ -11,6 +12,7 @@ from django.http import Http404
 
 from . import smart
 from .access import employee_of, employees_visible_to, line_below
+from .compiled_queries import CompiledQuery
 from .models import Competency, Employee, Goal, GoalSheet, GoalTemplate, JobTitle
 
 # Change history ---------------------------------------------------------------------------------
@@ -42,8 +44,9 @@ def _shown(value, names: dict) -> str:
     return "—" if value in (None, "") else str(names.get(value, value))
 
 
-def _diff(records, fields: dict, subject_of, names: dict[str, dict], since) -> list[Change]:
-    """Field-by-field changes between consecutive history records of one object."""
+def _diff(records, fields: dict, subject_of, names: dict, since) -> list[Change]:
+    """Field-by-field changes between consecutive history records of one object; `names`: for
+    a field whose values are keys or codes, a function giving their names."""
     changes = []
     previous = None
     for record in records:
@@ -59,30 +62,38 @@ def _diff(records, fields: dict, subject_of, names: dict[str, dict], since) -> l
                 for field, label in fields.items():
                     old, new = getattr(previous, field), getattr(record, field)
                     if old != new:
-                        shown = names.get(field, {})
+                        shown = names[field]() if field in names else {}
                         changes.append(Change(record.history_date, str(who), subject, label,
                                               _shown(old, shown), _shown(new, shown)))
         previous = record
     return changes
 
 
+# Every sheet page reads its history; the SQL is built once per process (compiled_queries).
+_GOAL_HISTORY = CompiledQuery(lambda sheet_id: Goal.history.filter(sheet_id=sheet_id)
+                              .select_related("history_user__employee")
+                              .order_by("id", "history_date"))
+_SHEET_HISTORY = CompiledQuery(lambda sheet_id: GoalSheet.history.filter(id=sheet_id)
+                               .select_related("history_user__employee")
+                               .order_by("history_date"))
+
+
 def sheet_changes(sheet: GoalSheet, since) -> list[Change]:
     """What changed in the sheet's goals and text from `since` on (for instance since the
-    employee first saw the goals), newest first, in three queries however long the history."""
-    goal_history = (Goal.history.filter(sheet_id=sheet.pk)
-                    .select_related("history_user__employee").order_by("id", "history_date"))
-    sheet_history = (GoalSheet.history.filter(id=sheet.pk)
-                     .select_related("history_user__employee").order_by("history_date"))
-    names = {"competency_id": dict(Competency.objects.values_list("pk", "name")),
-             "measure_kind": dict(Goal.MeasureKind.choices),
-             "direction": dict(Goal.Direction.choices)}
+    employee first saw the goals), newest first, in two queries however long the history (a
+    third for the competencies' names, only when a goal changed competency)."""
+    names = {"competency_id": cache(lambda: dict(Competency.objects.values_list("pk", "name"))),
+             "measure_kind": lambda: dict(Goal.MeasureKind.choices),
+             "direction": lambda: dict(Goal.Direction.choices)}
     changes: list[Change] = []
-    for _goal_id, records in groupby(goal_history, key=lambda record: record.id):
+    for _goal_id, records in groupby(_GOAL_HISTORY(sheet_id=sheet.pk),
+                                     key=lambda record: record.id):
         records = list(records)
         first_text = records[0].text
         changes += _diff(records, GOAL_FIELDS, lambda r, t=first_text: f"Goal “{t[:60]}”",
                          names, since)
-    changes += _diff(list(sheet_history), SHEET_FIELDS, lambda r: "Sheet", {}, since)
+    changes += _diff(_SHEET_HISTORY(sheet_id=sheet.pk), SHEET_FIELDS, lambda r: "Sheet", {},
+                     since)
     return sorted(changes, key=lambda change: change.at, reverse=True)
 
 

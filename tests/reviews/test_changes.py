@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
-from goalsapp.models import SheetState
+from goalsapp.models import Competency, SheetState
 from goalsapp.services import GoalRow
 from reviews import services
 from reviews.models import GoalAnswer
@@ -59,6 +60,29 @@ def test_it_shows_a_target_the_supervisor_changed_after_a_clarification(
     shown = _changes_on_page(client, employee.user, sheet)
     assert "Sam Sutton" in shown
     assert "target" in shown and "45.00" in shown and "48.00" in shown
+
+
+def test_a_changed_competency_and_measure_are_shown_by_their_names(
+        client, sheet, supervisor, employee, advance):
+    advance(sheet, SheetState.EMPLOYEE_REVIEW)
+    first = sheet.goals.get(position=1)
+    other = Competency.objects.exclude(pk=first.competency_id).first()
+    services.goal_answer(goal_id=first.pk, actor=employee.user,
+                         answer=GoalAnswer.Answer.NEEDS_CLARIFICATION, comment="Wrong area?")
+    for goal in sheet.goals.exclude(pk=first.pk):
+        services.goal_answer(goal_id=goal.pk, actor=employee.user,
+                             answer=GoalAnswer.Answer.OKAY, comment="")
+    sheet.refresh_from_db()
+    services.sheet_submit_answers(sheet_id=sheet.pk, actor=employee.user, version=sheet.version)
+    before = first.competency.name
+
+    turned = "higher" if first.direction == "lower" else "lower"
+    _save(sheet, supervisor.user, _rows(sheet, {1: {"competency": other, "direction": turned}}))
+
+    shown = _changes_on_page(client, employee.user, sheet)
+    # By their names, not their keys or codes.
+    assert "competency" in shown and escape(before) in shown and escape(other.name) in shown
+    assert "Higher is better" in shown and "Lower is better" in shown
 
 
 def test_it_leaves_out_the_drafting_before_the_employee_saw_the_goals(

@@ -1,0 +1,112 @@
+"""The sheet page's repeated parts built in Python rather than through an include a row: its
+goal cards (each with the employee's answers and HR's SMART review) and its timeline. A signed
+sheet of ten goals through the template engine cost more than all of the page's queries
+(bench/profile_page.py). The HTML is what the templates wrote before (goal_card.html, then
+answer_thread.html within it, and timeline.html's items).
+
+    {% load sheet_page %}
+    <ul class="list-group">{% goal_cards goal_views %}</ul>
+    <ol class="timeline list-unstyled" data-testid="timeline">{% timeline_items view.events %}</ol>
+"""
+
+from django import template
+from django.utils.dateformat import format as date_format
+from django.utils.safestring import mark_safe
+from django.utils.text import normalize_newlines
+from django.utils.timezone import template_localtime
+
+from goalsapp.fast_html import escape
+from goalsapp.templatetags.numbers import plain_number
+
+register = template.Library()
+
+DAY = "M j, Y"
+MINUTE = "M j, Y H:i"
+
+
+def _lines(text) -> str:
+    """`|linebreaksbr` on autoescaped text."""
+    return normalize_newlines(escape(text)).replace("\n", "<br>")
+
+
+def _answers(answers) -> str:
+    html = []
+    for answer in answers:
+        kind = "text-bg-warning" if answer.needs_clarification else "text-bg-success"
+        html.append(
+            '\n<div class="answer small mt-1">'
+            f'\n  <span class="badge {kind}">Round {answer.round}: '
+            f"{escape(answer.get_answer_display())}</span>")
+        if answer.comment:
+            html.append(f'\n  <span class="ms-1">“{escape(answer.comment)}”</span>')
+        if answer.reply:
+            html.append(f'\n  <div class="ms-3 text-muted">Supervisor\'s reply: '
+                        f"“{escape(answer.reply)}”</div>")
+        html.append("\n</div>")
+    return "".join(html)
+
+
+def _smart_review(check) -> str:
+    if check.passes:
+        verdict = '<span class="badge text-bg-success">passes all five</span>'
+    else:
+        verdict = (f'<span class="badge text-bg-danger">fails '
+                   f'{escape(", ".join(check.failed_criteria))}</span>')
+    note = f'<span class="text-muted">— {escape(check.note)}</span>' if check.note else ""
+    return f'\n  <div class="small mt-1">HR SMART review:\n    {verdict}\n    {note}\n  </div>'
+
+
+@register.simple_tag
+def goal_cards(goal_views) -> str:
+    """A card per goal: its text, measure, due date, weight and baseline, the employee's
+    answers round by round, and HR's SMART review when there is one."""
+    html = []
+    for goal_view in goal_views:
+        goal = goal_view.goal
+        weight = f" · weight {goal.weight}" if goal.weight else ""
+        baseline = (f'<div class="text-muted">baseline {escape(plain_number(goal.baseline))}'
+                    "</div>" if goal.baseline is not None else "")
+        check = goal_view.smart_check
+        html.append(
+            f'\n<li class="list-group-item goal" id="goal-{goal.pk}">'
+            '\n  <div class="d-flex flex-wrap justify-content-between gap-2">'
+            f'\n    <div class="goal-text">{_lines(goal.text)}</div>'
+            '\n    <div class="text-nowrap small text-end">'
+            f"\n      <div><strong>{escape(goal.measure_display)}</strong></div>"
+            f'\n      <div class="text-muted">by {date_format(goal.due_on, DAY)}{weight}</div>'
+            f"\n      {baseline}"
+            "\n    </div>"
+            "\n  </div>"
+            f"{_answers(goal_view.answers)}"
+            f"{_smart_review(check) if check else ''}"
+            "\n</li>")
+    return mark_safe("".join(html))
+
+
+@register.simple_tag
+def timeline_items(events) -> str:
+    """The sheet's events, oldest first: when, who, what, the states it moved between and the
+    note given with it."""
+    if not events:
+        return mark_safe('\n    <li class="text-muted">Nothing yet.</li>')
+    html = []
+    for event in events:
+        actor = event.actor
+        employee = getattr(actor, "employee", None) if actor is not None else None
+        who = (employee.full_name if employee is not None and employee.full_name
+               else actor.get_username() if actor is not None else "")
+        moved = (f'<span class="small text-muted">({escape(event.from_label)} → '
+                 f"{escape(event.to_label)})</span>"
+                 if event.from_state and event.from_state != event.to_state else "")
+        note = f'<div class="small ms-3">“{escape(event.note)}”</div>' if event.note else ""
+        at = template_localtime(event.at)  # as the |date filter shows it
+        html.append(
+            '\n    <li class="mb-2">'
+            f'\n      <time class="small text-muted" datetime="{date_format(at, "c")}">'
+            f"{date_format(at, MINUTE)}</time>"
+            f"\n      <strong>{escape(who)}</strong>"
+            f'\n      <span class="event-action">{escape(event.description)}</span>'
+            f"\n      {moved}"
+            f"\n      {note}"
+            "\n    </li>")
+    return mark_safe("".join(html))
