@@ -88,7 +88,7 @@ def test_settings_build_the_same_s3_storage_from_the_environment(tmp_path, s3_en
 def test_the_signed_pdf_and_an_export_are_stored_in_the_bucket_and_shared(
         bucket, signed_sheet, admin, period, tmp_path, s3_endpoint):
     archive = archive_helpers.archive_of(signed_sheet)
-    assert archive.status == archive.Status.RENDERED
+    assert archive.status == archive.Status.RENDERED, archive.error
     stored = bucket.get_object(Bucket=BUCKET, Key=archive.file.name)["Body"].read()
     assert stored.startswith(b"%PDF")
     assert hashlib.sha256(stored).hexdigest() == archive.sha256

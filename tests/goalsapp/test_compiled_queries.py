@@ -3,6 +3,7 @@ every value it is run with, and refuses a builder whose values would not reach t
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Count
 
 from goalsapp.access import _employee_with_roles, is_hr, is_manager, is_supervisor
@@ -79,3 +80,27 @@ def test_annotations_come_back_on_the_rows(supervisor, employee, other_employee)
                             .annotate(report_count=Count("reports")))
     [row] = reports(pk=supervisor.pk)
     assert row.report_count == Employee.objects.filter(supervisor=supervisor).count() >= 1
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="only PostgreSQL keeps prepared statements; SQLite plans nothing")
+def test_postgresql_plans_the_statement_once_a_connection_unless_turned_off(
+        employee, supervisor, settings):
+    by_number = CompiledQuery(lambda pk: Employee.objects.filter(pk=pk).order_by()
+                              .select_related("user"))
+    assert [e.pk for e in by_number(pk=employee.pk)] == [employee.pk]
+    assert [e.pk for e in by_number(pk=supervisor.pk)] == [supervisor.pk]  # the same statement
+    prepared = [s for s in _prepared_statements() if '"auth_user"' in s
+                and '"goalsapp_employee"' in s]
+    assert len(prepared) == 1
+
+    settings.DATABASE_PREPARED_STATEMENTS = False  # behind a pooler that cannot keep them
+    by_user = CompiledQuery(lambda user_id: Employee.objects.filter(user_id=user_id).order_by())
+    assert [e.pk for e in by_user(user_id=employee.user_id)] == [employee.pk]
+    assert not [s for s in _prepared_statements() if '"user_id" = $1' in s]
