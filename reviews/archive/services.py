@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from goalsapp.access import may_retry_archive, sheets_visible_to
+from goalsapp.compiled_queries import CompiledQuery
 from goalsapp.models import GoalSheet, SheetState
 from reviews.closing_models import ClosingReview
 from reviews.closing_states import ClosingState
@@ -159,8 +160,15 @@ def on_sheet_transitioned(sender, sheet, event, **kwargs) -> None:
 
 # Reading the archive ----------------------------------------------------------------------------
 
+# Every signed sheet's page asks it; the SQL is built once per process (compiled_queries).
+_ARCHIVES = CompiledQuery(lambda sheet_id: SheetArchive.objects.filter(sheet_id=sheet_id)
+                          .order_by("pk"))
+
+
 def archive_of(sheet: GoalSheet, kind: str = K.GOALS) -> SheetArchive | None:
-    return SheetArchive.objects.filter(sheet=sheet, kind=kind).first()
+    """The sheet's archive of that kind (one at most: a sheet has one of each)."""
+    return next((archive for archive in _ARCHIVES(sheet_id=sheet.pk) if archive.kind == kind),
+                None)
 
 
 def archive_matching(user, digest: str) -> SheetArchive | None:

@@ -1,18 +1,21 @@
 """The sheet page's repeated parts built in Python rather than through an include a row: its
-goal cards (each with the employee's answers and HR's SMART review) and its timeline. A signed
+goal cards (each with the employee's answers and HR's SMART review), its signatures and its
+timeline (the signatures' list serves the closing review's section too). A signed
 sheet of ten goals through the template engine cost more than all of the page's queries
 (bench/profile_page.py). The HTML is what the templates wrote before (goal_card.html, then
-answer_thread.html within it, and timeline.html's items).
+answer_thread.html within it, signature_row.html with signature_evidence.html, and
+timeline.html's items).
 
     {% load sheet_page %}
     <ul class="list-group">{% goal_cards goal_views %}</ul>
     <ol class="timeline list-unstyled" data-testid="timeline">{% timeline_items view.events %}</ol>
+    <ul class="list-group mb-2">{% signature_items view.signatures view.content_hash "sheet" %}</ul>
 """
 
 from django import template
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import mark_safe
-from django.utils.text import normalize_newlines
+from django.utils.text import Truncator, normalize_newlines
 from django.utils.timezone import template_localtime
 
 from goalsapp.fast_html import escape
@@ -108,5 +111,51 @@ def timeline_items(events) -> str:
             f'\n      <span class="event-action">{escape(event.description)}</span>'
             f"\n      {moved}"
             f"\n      {note}"
+            "\n    </li>")
+    return mark_safe("".join(html))
+
+
+def _evidence(signature) -> str:
+    """When and how the signer consented and signed in, and from where."""
+    consent = signature.consent
+    given = (f"given {date_format(template_localtime(consent.given_at), MINUTE)}"
+             if consent is not None else "not recorded")
+    signed_in = (date_format(template_localtime(signature.authenticated_at), MINUTE)
+                 if signature.authenticated_at else "at an unrecorded time")
+    agent = ""
+    if signature.user_agent:
+        agent = (f' · <span title="{escape(signature.user_agent)}">'
+                 f"{escape(Truncator(signature.user_agent).chars(60))}</span>")
+    return (f"Consent to sign electronically {given} · signed in {signed_in} · from "
+            f"{escape(signature.ip_address or 'an unrecorded address')}{agent}")
+
+
+@register.simple_tag
+def signature_items(signatures, current_hash, document) -> str:
+    """The live signatures of the `document` ("sheet" or "closing review"): who, when, the hash
+    each vouches for against the content now (`current_hash`), and the evidence kept with it."""
+    if not signatures:
+        return mark_safe('\n    <li class="list-group-item text-muted">Not signed yet.</li>')
+    document = escape(document)
+    html = []
+    for signature in signatures:
+        if signature.content_hash == current_hash:
+            match = (f'<span class="text-success" title="This signature matches the {document}'
+                     "'s content as it is now\">✓ matches</span>")
+        else:
+            match = ('<span class="text-danger fw-semibold">✗ the content changed after this '
+                     "signature</span>")
+        evidence = (f'<span class="w-100 small text-muted" data-testid="signature-evidence">'
+                    f"{_evidence(signature)}</span>" if signature.has_evidence else "")
+        html.append(
+            '\n    <li class="list-group-item d-flex flex-wrap justify-content-between gap-2">'
+            f"\n      <span><strong>{escape(signature.get_role_display())}:</strong> "
+            f"{escape(signature.typed_name)}</span>"
+            '\n      <span class="small text-muted">'
+            f"{date_format(template_localtime(signature.signed_at), MINUTE)} · "
+            f'<code title="SHA-256 of the {document}\'s content when signed">'
+            f"{escape(Truncator(signature.content_hash).chars(17))}</code>"
+            f"\n        {match}</span>"
+            f"\n      {evidence}"
             "\n    </li>")
     return mark_safe("".join(html))
