@@ -1,30 +1,26 @@
 """The sheet page's repeated parts built in Python rather than through an include a row: its
-goal cards (each with the employee's answers and HR's SMART review), its signatures and its
-timeline (the signatures' list serves the closing review's section too). A signed
+goal cards (each with the employee's answers and HR's SMART review), its signatures, its
+timeline and its changes (the signatures' list serves the closing review's section too). A signed
 sheet of ten goals through the template engine cost more than all of the page's queries
 (bench/profile_page.py). The HTML is what the templates wrote before (goal_card.html, then
-answer_thread.html within it, signature_row.html with signature_evidence.html, and
-timeline.html's items).
+answer_thread.html within it, signature_row.html with signature_evidence.html, and the
+items of timeline.html and changes.html).
 
     {% load sheet_page %}
     <ul class="list-group">{% goal_cards goal_views %}</ul>
     <ol class="timeline list-unstyled" data-testid="timeline">{% timeline_items view.events %}</ol>
     <ul class="list-group mb-2">{% signature_items view.signatures view.content_hash "sheet" %}</ul>
+    <ul class="list-unstyled small mt-2" data-testid="changes">{% change_items view.changes %}</ul>
 """
 
 from django import template
-from django.utils.dateformat import format as date_format
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, normalize_newlines
-from django.utils.timezone import template_localtime
 
-from goalsapp.fast_html import escape
+from goalsapp.fast_html import day, escape, iso, minute
 from goalsapp.templatetags.numbers import plain_number
 
 register = template.Library()
-
-DAY = "M j, Y"
-MINUTE = "M j, Y H:i"
 
 
 def _lines(text) -> str:
@@ -76,7 +72,7 @@ def goal_cards(goal_views) -> str:
             f'\n    <div class="goal-text">{_lines(goal.text)}</div>'
             '\n    <div class="text-nowrap small text-end">'
             f"\n      <div><strong>{escape(goal.measure_display)}</strong></div>"
-            f'\n      <div class="text-muted">by {date_format(goal.due_on, DAY)}{weight}</div>'
+            f'\n      <div class="text-muted">by {day(goal.due_on)}{weight}</div>'
             f"\n      {baseline}"
             "\n    </div>"
             "\n  </div>"
@@ -102,11 +98,10 @@ def timeline_items(events) -> str:
                  f"{escape(event.to_label)})</span>"
                  if event.from_state and event.from_state != event.to_state else "")
         note = f'<div class="small ms-3">“{escape(event.note)}”</div>' if event.note else ""
-        at = template_localtime(event.at)  # as the |date filter shows it
         html.append(
             '\n    <li class="mb-2">'
-            f'\n      <time class="small text-muted" datetime="{date_format(at, "c")}">'
-            f"{date_format(at, MINUTE)}</time>"
+            f'\n      <time class="small text-muted" datetime="{iso(event.at)}">'
+            f"{minute(event.at)}</time>"
             f"\n      <strong>{escape(who)}</strong>"
             f'\n      <span class="event-action">{escape(event.description)}</span>'
             f"\n      {moved}"
@@ -118,9 +113,9 @@ def timeline_items(events) -> str:
 def _evidence(signature) -> str:
     """When and how the signer consented and signed in, and from where."""
     consent = signature.consent
-    given = (f"given {date_format(template_localtime(consent.given_at), MINUTE)}"
+    given = (f"given {minute(consent.given_at)}"
              if consent is not None else "not recorded")
-    signed_in = (date_format(template_localtime(signature.authenticated_at), MINUTE)
+    signed_in = (minute(signature.authenticated_at)
                  if signature.authenticated_at else "at an unrecorded time")
     agent = ""
     if signature.user_agent:
@@ -152,10 +147,31 @@ def signature_items(signatures, current_hash, document) -> str:
             f"\n      <span><strong>{escape(signature.get_role_display())}:</strong> "
             f"{escape(signature.typed_name)}</span>"
             '\n      <span class="small text-muted">'
-            f"{date_format(template_localtime(signature.signed_at), MINUTE)} · "
+            f"{minute(signature.signed_at)} · "
             f'<code title="SHA-256 of the {document}\'s content when signed">'
             f"{escape(Truncator(signature.content_hash).chars(17))}</code>"
             f"\n        {match}</span>"
             f"\n      {evidence}"
             "\n    </li>")
+    return mark_safe("".join(html))
+
+
+@register.simple_tag
+def change_items(changes) -> str:
+    """What changed since the employee first saw the goals, newest first: when, who, what."""
+    html = []
+    for change in changes:
+        if change.what in ("added", "removed"):
+            what = escape(change.what)
+        else:
+            what = (f'{escape(change.what)} <del class="text-danger">'
+                    f"{escape(Truncator(change.old).chars(120))}</del> → "
+                    f'<ins class="text-success">{escape(Truncator(change.new).chars(120))}</ins>')
+        html.append(
+            '\n      <li class="mb-1">'
+            f'\n        <time class="text-muted" datetime="{iso(change.at)}">'
+            f"{minute(change.at)}</time>"
+            f"\n        {escape(change.who)} · {escape(change.subject)}:"
+            f"\n        {what}"
+            "\n      </li>")
     return mark_safe("".join(html))
