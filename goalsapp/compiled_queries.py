@@ -125,6 +125,7 @@ def _cursor(connection):
         return wrapper
     plain = wrapper.cursor
     prepared = _prepared_cursor_class()(plain.connection)
+    prepared.logged = connection.queries_logged
     if _time_zone(prepared) != _time_zone(plain):  # Django set this cursor's own time zone
         prepared.close()
         return wrapper
@@ -156,8 +157,16 @@ def _prepared_cursor_class():
     from django.db.backends.postgresql.base import ServerBindingCursor
 
     class PreparedCursor(ServerBindingCursor):
+        logged = False  # whether Django logs its queries (DEBUG, or a test counting them)
+
         def execute(self, query, params=None, *, prepare=None, binary=None):
-            return super().execute(query, params, prepare=True, binary=binary)
+            try:
+                return super().execute(query, params, prepare=True, binary=binary)
+            finally:
+                if self.logged and self._query is None:
+                    # psycopg keeps no query for a prepared statement it runs by name; Django's
+                    # log reads it back (DatabaseOperations.last_executed_query).
+                    self._query = self._convert_query(query, params)
 
     return PreparedCursor
 

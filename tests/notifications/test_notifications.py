@@ -152,7 +152,7 @@ def test_the_unread_count_costs_one_query(client, employee, told):
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("inbox"))
     badge = [q for q in queries.captured_queries if "reviews_notification" in q["sql"]]
-    assert len(badge) == 1
+    assert len(badge) == 1, badge
 
 
 def test_the_page_lists_my_notifications_newest_first(client, employee, told):
