@@ -32,7 +32,9 @@ from .workflow import (
 
 
 def _with_people(sheets: QuerySet[GoalSheet]) -> QuerySet[GoalSheet]:
-    return sheets.select_related("employee", "period")
+    # The rows show the names kept on the sheet (employee_name, title): only the period is
+    # joined, not an employee object a row for nothing.
+    return sheets.select_related("period")
 
 
 def sheets_waiting_on(user) -> QuerySet[GoalSheet]:

@@ -10,9 +10,8 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.timesince import timesince
 
-from goalsapp.fast_html import escape
+from goalsapp.fast_html import escape, since
 from goalsapp.templatetags.rows import id_url
 
 register = template.Library()
@@ -25,7 +24,7 @@ def sheet_table_rows(sheets) -> str:
     now = timezone.now()
     html = []
     for sheet in sheets:
-        since = timesince(sheet.state_changed_at, now) if sheet.state_changed_at else ""
+        waited = since(sheet.state_changed_at, now) if sheet.state_changed_at else ""
         html.append(
             "\n    <tr>"
             f'\n      <td><a href="{id_url(sheet.pk, "sheet_detail")}">'
@@ -33,7 +32,7 @@ def sheet_table_rows(sheets) -> str:
             f'\n      <td class="d-none d-md-table-cell">{escape(sheet.title)}</td>'
             f"\n      <td>{escape(sheet.period.name)}</td>"
             f"\n      <td>{state_badge(sheet)}</td>"
-            f'\n      <td class="d-none d-md-table-cell text-muted small">{escape(since)} ago</td>'
+            f'\n      <td class="d-none d-md-table-cell text-muted small">{escape(waited)} ago</td>'
             "\n    </tr>")
     return mark_safe("".join(html))
 
