@@ -43,17 +43,23 @@ def _changes_on_page(client, user, sheet) -> str:
     return html.split(marker)[1].split("</ul>")[0] if marker in html else ""
 
 
-def test_it_shows_a_target_the_supervisor_changed_after_a_clarification(
-        client, sheet, supervisor, employee, advance):
+def _question_the_first_goal(sheet, employee, advance, comment):
+    """The employee asks about the first goal, agrees to the rest and sends the answers back."""
     advance(sheet, SheetState.EMPLOYEE_REVIEW)
     first = sheet.goals.get(position=1)
     services.goal_answer(goal_id=first.pk, actor=employee.user,
-                         answer=GoalAnswer.Answer.NEEDS_CLARIFICATION, comment="45 is too low.")
+                         answer=GoalAnswer.Answer.NEEDS_CLARIFICATION, comment=comment)
     for goal in sheet.goals.exclude(pk=first.pk):
         services.goal_answer(goal_id=goal.pk, actor=employee.user,
                              answer=GoalAnswer.Answer.OKAY, comment="")
     sheet.refresh_from_db()
     services.sheet_submit_answers(sheet_id=sheet.pk, actor=employee.user, version=sheet.version)
+    return first
+
+
+def test_it_shows_a_target_the_supervisor_changed_after_a_clarification(
+        client, sheet, supervisor, employee, advance):
+    _question_the_first_goal(sheet, employee, advance, "45 is too low.")
 
     _save(sheet, supervisor.user, _rows(sheet, {1: {"target": Decimal("48")}}))
 
@@ -64,16 +70,8 @@ def test_it_shows_a_target_the_supervisor_changed_after_a_clarification(
 
 def test_a_changed_competency_and_measure_are_shown_by_their_names(
         client, sheet, supervisor, employee, advance):
-    advance(sheet, SheetState.EMPLOYEE_REVIEW)
-    first = sheet.goals.get(position=1)
+    first = _question_the_first_goal(sheet, employee, advance, "Wrong area?")
     other = Competency.objects.exclude(pk=first.competency_id).first()
-    services.goal_answer(goal_id=first.pk, actor=employee.user,
-                         answer=GoalAnswer.Answer.NEEDS_CLARIFICATION, comment="Wrong area?")
-    for goal in sheet.goals.exclude(pk=first.pk):
-        services.goal_answer(goal_id=goal.pk, actor=employee.user,
-                             answer=GoalAnswer.Answer.OKAY, comment="")
-    sheet.refresh_from_db()
-    services.sheet_submit_answers(sheet_id=sheet.pk, actor=employee.user, version=sheet.version)
     before = first.competency.name
 
     turned = "higher" if first.direction == "lower" else "lower"
