@@ -28,6 +28,7 @@ os.environ["DATABASE_URL"] = BENCH_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("LOG_LEVEL", "WARNING")  # not a line per test-client login
+os.environ.setdefault("MEDIA_ROOT", str(large_set.MEDIA_ROOT))  # the walked sheet's PDF
 # DEBUG off: no query log kept in memory, templates cached as in production.
 os.environ.setdefault("DEBUG", "False")
 # Production settings refuse to start without a strong key and an SSN key (config/deploy.py).

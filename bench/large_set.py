@@ -14,8 +14,10 @@ signed through the services, as people would.
 """
 
 import io
+import tempfile
 import time
 from contextlib import redirect_stdout
+from pathlib import Path
 
 # The one review period (id 1), for 2026.
 PERIOD_SQL = """INSERT INTO goalsapp_reviewperiod (id, name, starts_on, ends_on, goals_due,
@@ -27,6 +29,9 @@ PERIOD_SQL = """INSERT INTO goalsapp_reviewperiod (id, name, starts_on, ends_on,
 
 # Supervisor 12's report whose sheet goes through the real workflow (sign_through_the_workflow).
 WALKED_SHEET = 212
+# Where its signed PDF is archived: the benches' own folder, never the working tree's media/.
+# Set as MEDIA_ROOT by every bench that loads the set.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "goalpost-bench-media"
 
 
 def sheets_sql(*, state: str = "'signed'", where: str = "") -> str:

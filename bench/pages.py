@@ -33,6 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import large_set  # noqa: E402
+
 SERVER = os.environ.get("BENCH_SERVER_URL", "postgres://postgres@127.0.0.1:5432")
 LARGE, SMALL = f"{SERVER}/goalpost_bench_pages", f"{SERVER}/goalpost_bench_pages_1k"
 HOST = "goalpost.bench.test"
@@ -72,6 +74,7 @@ def production_environment(database_url: str, conn_max_age: str | None, static_r
            "DATABASE_URL": database_url,
            "STATIC_MANIFEST": "1",
            "STATIC_ROOT": str(static_root),
+           "MEDIA_ROOT": str(large_set.MEDIA_ROOT),
            "LOG_LEVEL": "WARNING"}
     env.pop("CELERY_BROKER_URL", None)  # page reads queue nothing
     if conn_max_age is not None:
@@ -96,8 +99,6 @@ def phase_load(employees: str) -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-
-    from bench import large_set
 
     call_command("migrate", verbosity=0)
     print("loaded", large_set.load(connection, int(employees)))

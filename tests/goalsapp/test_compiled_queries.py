@@ -88,10 +88,8 @@ def _prepared_statements() -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="only PostgreSQL keeps prepared statements; SQLite plans nothing")
 def test_postgresql_plans_the_statement_once_a_connection_unless_turned_off(
-        employee, supervisor, settings):
+        postgresql_only, employee, supervisor, settings):
     by_number = CompiledQuery(lambda pk: Employee.objects.filter(pk=pk).order_by()
                               .select_related("user"))
     assert [e.pk for e in by_number(pk=employee.pk)] == [employee.pk]
