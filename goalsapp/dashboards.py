@@ -107,7 +107,8 @@ def _graded_sql(goals: QuerySet[Goal], period: ReviewPeriod, today: date,
             [*_standing_params(period, today), *params])
 
 
-def _fetch(sql: str, params) -> list[dict]:
+def _rows(sql: str, params) -> tuple[list[str], list[tuple]]:
+    """The column names and rows of one grading query."""
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Compiling these plans with JIT costs more than running them; grouping ~100,000
@@ -115,8 +116,12 @@ def _fetch(sql: str, params) -> list[dict]:
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL work_mem = '32MB'")
         cursor.execute(sql, params)
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return [column[0] for column in cursor.description], cursor.fetchall()
+
+
+def _fetch(sql: str, params) -> list[dict]:
+    names, rows = _rows(sql, params)
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def _decimal(value) -> Decimal | None:
@@ -235,13 +240,16 @@ def _people_figures(period: ReviewPeriod, today: date,
     graded, params = _graded_sql(signed_goals(period, employee_ids), period, today,
                                  employee_id="sheet__employee_id")
     sql = _with_people(_per_person_sql(graded), "territory", "title", "performance_tier")
-    return [PersonFigures(employee_id=row["employee_id"],
-                          territory=row["territory"], title=row["title"],
-                          performance_tier=row["performance_tier"], goals=int(row["goals"]),
-                          with_data=int(row["with_data"]),
-                          attained_sum=_decimal(row["attained_sum"]),
-                          counts=tuple(int(row[status]) for status in STATUS_ORDER))
-            for row in _fetch(sql, params)]
+    names, rows = _rows(sql, params)
+    # Read by position: a department's 10,000 rows made dictionaries first cost a tenth of the
+    # figures' computing.
+    (person, territory, title, tier, goals, with_data, attained_sum,
+     *counts) = map(names.index, ["employee_id", "territory", "title", "performance_tier",
+                                  "goals", "with_data", "attained_sum", *STATUS_ORDER])
+    return [PersonFigures(row[person], row[territory], row[title], row[tier], row[goals],
+                          row[with_data], _decimal(row[attained_sum]),
+                          tuple(row[at] for at in counts))
+            for row in rows]
 
 
 def department_rows(period: ReviewPeriod, employee_ids: set[int] | None, *, group_by: str,

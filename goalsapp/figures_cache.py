@@ -13,12 +13,16 @@ The cache holds figures, never pages: who may see which of them is decided after
 request (goalsapp.access).
 """
 
+import datetime
 import threading
 import time
 from collections import OrderedDict
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from .models import Employee, GoalSheet, ProgressEntry
 
@@ -41,7 +45,13 @@ def data_version() -> tuple:
                        f"(SELECT MAX(updated_at) FROM {entries}), "
                        f"(SELECT MAX(locked_at) FROM {sheets}), "
                        f"(SELECT MAX(history_id) FROM {people})")
-        return tuple(cursor.fetchone())
+        newest_id, newest_change, newest_lock, newest_person = cursor.fetchone()
+    if isinstance(newest_change, str):
+        # SQLite returns a raw query's times as text; bringing figures forward subtracts from it.
+        newest_change = parse_datetime(newest_change)
+        if settings.USE_TZ and timezone.is_naive(newest_change):
+            newest_change = timezone.make_aware(newest_change, datetime.UTC)
+    return newest_id, newest_change, newest_lock, newest_person
 
 
 def only_progress_moved(old: tuple, new: tuple) -> bool:
@@ -93,3 +103,10 @@ def cached(key: tuple, compute, update=None):
         while len(_kept) > KEPT:
             _kept.popitem(last=False)
     return value
+
+
+def forget_all() -> None:
+    """Drops every kept figure, as a new worker process starts: the next request computes them
+    (bench/dashboards.py times that request)."""
+    with _lock:
+        _kept.clear()
