@@ -198,12 +198,29 @@ def employees_visible_to(user) -> QuerySet[Employee]:
 
 
 def sheets_visible_to(user) -> QuerySet[GoalSheet]:
+    scope, values = sheet_scope(user)
+    return sheets_in_scope(scope, **values)
+
+
+def sheet_scope(user) -> tuple[str, dict[str, int]]:
+    """Which sheets `user` may see, as a scope ("all", "line" or "none") and its integer
+    arguments: sheets_visible_to's answer in the form a compiled query takes
+    (goalsapp.compiled_queries)."""
     if sees_everything(user):
-        return GoalSheet.objects.all()
+        return "all", {}
     me = employee_of(user)
     if me is None:
-        return GoalSheet.objects.none()
-    return _sheets_of_line(me.pk)
+        return "none", {}
+    return "line", {"employee_id": me.pk}
+
+
+def sheets_in_scope(scope: str, employee_id: int | None = None) -> QuerySet[GoalSheet]:
+    """The sheets of a scope from sheet_scope."""
+    if scope == "all":
+        return GoalSheet.objects.all()
+    if scope == "line":
+        return _sheets_of_line(employee_id)
+    return GoalSheet.objects.none()
 
 
 def _sheets_of_line(employee_id: int) -> QuerySet[GoalSheet]:

@@ -54,9 +54,11 @@ class _Compiled(NamedTuple):
 
 
 class CompiledQuery:
-    def __init__(self, build: Callable[..., QuerySet]):
+    def __init__(self, build: Callable[..., QuerySet], names: list[str] | None = None):
+        """`names`: the arguments, for a builder that takes them as **values (one builder for
+        several shapes of a query); otherwise the builder's own parameters."""
         self.build = build
-        self.names = list(signature(build).parameters)
+        self.names = list(signature(build).parameters) if names is None else list(names)
         self._compiled: dict[str, _Compiled] = {}  # by database alias
 
     def _compile(self, alias: str) -> _Compiled:

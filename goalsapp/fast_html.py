@@ -52,6 +52,12 @@ _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _counted(unit: str, number: int) -> str:
+    return _counted_in(translation.get_language(), unit, number)
+
+
+@lru_cache(maxsize=1024)
+def _counted_in(language: str | None, unit: str, number: int) -> str:
+    # Kept per language: the same few dozen counts ("3 days") recur on every list.
     text = ngettext(f"%(num)d {unit}", f"%(num)d {unit}s", number) % {"num": number}
     return text.replace(" ", "\xa0")  # as avoid_wrapping does
 

@@ -3,15 +3,17 @@ shows. Visibility always starts from goalsapp.selectors.sheets_visible_to."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from goalsapp import access
 from goalsapp import amendments as goals_amendments
 from goalsapp.access import direct_reports, is_supervisor, sheets_visible_to
 from goalsapp.compiled_queries import CompiledQuery
 from goalsapp.models import Employee, Goal, GoalSheet, ReviewPeriod, SheetState
+from goalsapp.pagination import with_total
 from goalsapp.selectors import Change, sheet_changes
 
 from .canonical import content_hash, sheet_canonical
@@ -73,11 +75,39 @@ def hr_queue(user) -> QuerySet[GoalSheet]:
     ).order_by("state_changed_at")
 
 
-def sheets_listed_for(user, *, period_id=None, state=None) -> QuerySet[GoalSheet]:
+def sheets_listed_for(user, *, period_id: int | None = None,
+                      state: str | None = None) -> QuerySet[GoalSheet]:
     """One row a person and period: the newest version of an amended sheet (its page links
     the others)."""
-    sheets = _with_people(sheets_visible_to(user).newest_versions())
-    if period_id:
+    return _listed(sheets_visible_to(user), period_id, state)
+
+
+def first_sheets_listed_for(user, *, period_id: int | None = None, state: str | None = None,
+                            size: int) -> list[GoalSheet]:
+    """with_total(sheets_listed_for(…))[:size], through a query compiled once per process for
+    each shape of the list (the viewer's scope, whether a period is chosen, the state)."""
+    scope, values = access.sheet_scope(user)
+    if scope == "none":
+        return []
+    if period_id is not None:
+        values["period_id"] = period_id
+    return _first_listed(scope, period_id is not None, state, size)(**values)
+
+
+@cache
+def _first_listed(scope: str, by_period: bool, state: str | None, size: int) -> CompiledQuery:
+    # A dozen states, two scopes, with or without a period: a few dozen statements at most.
+    def build(employee_id=None, period_id=None):
+        return with_total(_listed(access.sheets_in_scope(scope, employee_id), period_id,
+                                  state))[:size]
+
+    names = [*(["employee_id"] if scope == "line" else []), *(["period_id"] if by_period else [])]
+    return CompiledQuery(build, names=names)
+
+
+def _listed(sheets: QuerySet[GoalSheet], period_id, state) -> QuerySet[GoalSheet]:
+    sheets = _with_people(sheets.newest_versions())
+    if period_id is not None:
         sheets = sheets.filter(period_id=period_id)
     if state:
         sheets = sheets.filter(state=state)

@@ -6,12 +6,15 @@ the team page, the workflow overview) show one a row. Row links use goalsapp's `
     <tbody>{% sheet_table_rows sheets %}</tbody>   {# reviews/partials/sheet_table.html #}
 """
 
+from functools import lru_cache
+
 from django import template
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from goalsapp.fast_html import escape, since
+from goalsapp.models import SheetState
 from goalsapp.templatetags.rows import id_url
 
 register = template.Library()
@@ -40,11 +43,20 @@ def sheet_table_rows(sheets) -> str:
 @register.filter
 def state_badge(sheet) -> str:
     """The sheet's state as a coloured badge, and "version N" after it for an amendment."""
-    badge = format_html('<span class="badge state-{}">{}</span>', sheet.state,
-                        sheet.get_state_display())
-    if sheet.edition > 1:
+    return _badge(translation.get_language(), sheet.state, sheet.edition)
+
+
+_STATE_LABELS = dict(SheetState.choices)
+
+
+@lru_cache(maxsize=256)
+def _badge(language: str | None, state: str, edition: int) -> str:
+    # A list shows the same few badges fifty times: each is built once per language.
+    badge = format_html('<span class="badge state-{}">{}</span>', state,
+                        _STATE_LABELS.get(state, state))
+    if edition > 1:
         badge += format_html(' <span class="small text-muted" data-testid="version-tag">'
-                             'version {}</span>', sheet.edition)
+                             'version {}</span>', edition)
     return badge
 
 

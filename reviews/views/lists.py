@@ -31,17 +31,23 @@ def inbox(request):
 @login_required
 def sheet_list(request):
     period_id = request.GET.get("period", "")
-    period_id = period_id if re.fullmatch(r"[0-9]{1,18}", period_id) else None
+    period_id = int(period_id) if re.fullmatch(r"[0-9]{1,18}", period_id) else None
     state = request.GET.get("state") or None
     if state not in SheetState.values:
         state = None
-    sheets = selectors.sheets_listed_for(request.user, period_id=period_id, state=state)
-    page = OneQueryPaginator(sheets, SHEETS_PER_PAGE).get_page(request.GET.get("page"))
-    filters = urlencode({k: v for k, v in (("period", period_id), ("state", state)) if v})
+    chosen = {"period_id": period_id, "state": state}
+    page = OneQueryPaginator(
+        selectors.sheets_listed_for(request.user, **chosen), SHEETS_PER_PAGE,
+        first_page=lambda: selectors.first_sheets_listed_for(request.user, **chosen,
+                                                             size=SHEETS_PER_PAGE),
+    ).get_page(request.GET.get("page"))
+    filters = urlencode({k: v for k, v in (("period", period_id), ("state", state))
+                         if v is not None})
     return render(request, "reviews/sheet_list.html", {
         "sheets": page.object_list, "page": page, "filters": filters,
         "periods": ReviewPeriod.objects.all(), "states": SheetState.choices,
-        "selected_period": period_id, "selected_state": state,
+        "selected_period": "" if period_id is None else str(period_id),
+        "selected_state": state,
     })
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import EmployeeFactory, GoalSheetFactory
+from tests.factories import EmployeeFactory, GoalSheetFactory, ReviewPeriodFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +88,32 @@ def test_the_sheet_page_says_whether_the_signatures_match_the_content(
     assert signed.count("✓ matches") == 2
     assert "every signature above matches it" not in tampered
     assert tampered.count("the content changed after this signature") == 2
+
+
+@pytest.mark.parametrize("filters", [{}, {"state": "drafting"}, {"period": "P"},
+                                     {"period": "P", "state": "drafting"}])
+def test_each_viewer_lists_their_own_line_whatever_the_filters(
+        client, supervisor, employee, other_supervisor, other_employee, hr, period, filters):
+    # The first page's query is built once per shape of the list and run again with each
+    # viewer's own values: every viewer still sees exactly their line.
+    other_period = ReviewPeriodFactory(name="2028")
+    mine = [GoalSheetFactory(employee=employee, period=period),
+            GoalSheetFactory(employee=employee, period=other_period, state="sent")]
+    theirs = [GoalSheetFactory(employee=other_employee, period=period),
+              GoalSheetFactory(employee=other_employee, period=other_period)]
+    params = {name: period.pk if value == "P" else value for name, value in filters.items()}
+
+    def listed(viewer):
+        client.force_login(viewer.user)
+        page = client.get(reverse("sheet_list"), params).content.decode()
+        return {int(pk) for pk in re.findall(r'href="/sheets/(\d+)/"', page)}
+
+    def expected(sheets):
+        return {s.pk for s in sheets if (not filters.get("state") or s.state == "drafting")
+                and (not filters.get("period") or s.period_id == period.pk)}
+
+    assert listed(supervisor) == expected(mine)
+    assert listed(other_supervisor) == expected(theirs)
+    assert listed(supervisor) == expected(mine)
+    assert listed(hr) == expected(mine + theirs)
+    assert listed(employee) == expected(mine)
