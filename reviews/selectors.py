@@ -105,8 +105,13 @@ def _first_listed(scope: str, by_period: bool, state: str | None, size: int) -> 
     return CompiledQuery(build, names=names)
 
 
+# What a row of the sheet list shows (reviews/templatetags/sheet_rows.py): fifty sheets with all
+# their text and five times each, and their periods' ten dates, cost more to read than to show.
+_LIST_ROW = ("employee_name", "title", "state", "edition", "state_changed_at", "period__name")
+
+
 def _listed(sheets: QuerySet[GoalSheet], period_id, state) -> QuerySet[GoalSheet]:
-    sheets = _with_people(sheets.newest_versions())
+    sheets = _with_people(sheets.newest_versions()).only(*_LIST_ROW)
     if period_id is not None:
         sheets = sheets.filter(period_id=period_id)
     if state:
