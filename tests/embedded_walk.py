@@ -34,7 +34,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from goalsapp import attainment as rules  # noqa: E402
-from goalsapp import dashboards  # noqa: E402
+from goalsapp import dashboards, figures_cache  # noqa: E402
 from goalsapp.models import (  # noqa: E402
     Employee,
     Goal,
@@ -226,6 +226,19 @@ def main() -> int:
     record("aisha", "my dashboard after the entry", mine, 200,
            "" if isinstance(mine, BaseException) or b"13.5" in mine.content
            else "the new actual is not shown")
+
+    # The department's figures were kept when the personas opened it: after the new actuals
+    # they are brought forward person by person, and must equal figures graded anew.
+    janet = Client(HTTP_HOST="localhost")
+    janet.post(reverse("login"), {"username": HR, "password": PASSWORD})
+    by_territory = reverse("department_dashboard") + "?group_by=territory&export=csv"
+    brought = call(janet, "get", by_territory)
+    figures_cache.forget_all()
+    anew = call(janet, "get", by_territory)
+    record(HR, "department after new actuals", brought, 200,
+           "" if isinstance(brought, BaseException) or isinstance(anew, BaseException)
+           or brought.content == anew.content
+           else "figures brought forward differ from figures graded anew")
 
     # Reminders by hand, as the README says to run them without Redis: on the signatures' due
     # date and past the escalation threshold, every kind of reminder is claimed and e-mailed.
