@@ -134,10 +134,15 @@ def _line_sql(connection) -> str:
 
 def line_below(employee: Employee) -> set[int]:
     """Ids of everyone who reports to `employee`, directly or further down; one query."""
+    return line_below_ids(employee.pk)
+
+
+def line_below_ids(employee_id: int) -> set[int]:
+    """line_below, given the employee's id."""
     connection = connections[router.db_for_read(Employee)]
     with connection.cursor() as cursor:
-        cursor.execute(_line_sql(connection), [employee.pk])
-        return {row[0] for row in cursor.fetchall()} - {employee.pk}
+        cursor.execute(_line_sql(connection), [employee_id])
+        return {row[0] for row in cursor.fetchall()} - {employee_id}
 
 
 def _self_and_line(employee_id: int) -> RawSQL:

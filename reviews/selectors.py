@@ -23,11 +23,13 @@ from .workflow import (
     NEXT_ACTOR,
     ROLE_NAMES,
     STAGE_DUE_FIELD,
+    Holder,
     Role,
     amendment_of,
     current_document,
     current_state_expression,
-    sheets_where_role,
+    holder_of,
+    role_condition,
     stage_due_date,
     states_acted_on_by,
 )
@@ -43,15 +45,44 @@ def sheets_waiting_on(user) -> QuerySet[GoalSheet]:
     """Sheets whose next step is this user's: in a state NEXT_ACTOR gives to a role the user
     holds on the sheet (workflow.sheets_where_role). The state is the sheet's current one
     (`stage`): its closing review's once it has one. Oldest first, by the stage's start."""
-    visible = sheets_visible_to(user)  # first: the roles it asks bring the employee row along
+    scope, values = access.sheet_scope(user)  # first: the roles it asks bring the employee
+    return _waiting(access.sheets_in_scope(scope, **values), holder_of(user))
+
+
+def _waiting(visible: QuerySet[GoalSheet], holder: Holder) -> QuerySet[GoalSheet]:
     condition = Q(pk__in=[])
     for role in Role:
         if states := states_acted_on_by(role):  # a manager never holds the next step
-            condition |= sheets_where_role(user, role) & Q(stage__in=states)
+            condition |= role_condition(role, holder) & Q(stage__in=states)
     return (_with_people(visible.annotate(
         stage=current_state_expression(),
         stage_since=Coalesce("closing__state_changed_at", "state_changed_at")).filter(condition))
         .select_related("closing").order_by("stage_since"))
+
+
+def inbox_sheets(user) -> list[GoalSheet]:
+    """sheets_waiting_on(user) as a list, through a query compiled once per process for each
+    kind of viewer (their scope, whether they have an employee record, are in HR, have reports):
+    the inbox is the page everyone opens first, and building and planning this query cost
+    more than running it."""
+    scope, values = access.sheet_scope(user)
+    holder = holder_of(user)
+    if scope == "none" or (holder.employee_id is None and not holder.is_hr):
+        return []  # no sheet to see, or no role to hold on one
+    if states_acted_on_by(Role.MANAGER):  # the line below as ids: not one statement for all
+        return list(sheets_waiting_on(user))
+    shape = (scope, holder.employee_id is not None, holder.is_hr, holder.is_supervisor)
+    arguments = {"employee_id": holder.employee_id} if holder.employee_id is not None else {}
+    return _compiled_inbox(*shape)(**arguments)
+
+
+@cache
+def _compiled_inbox(scope: str, has_employee: bool, hr: bool, supervisor: bool) -> CompiledQuery:
+    def build(employee_id=None):
+        return _waiting(access.sheets_in_scope(scope, employee_id),
+                        Holder(employee_id, hr, supervisor))
+
+    return CompiledQuery(build, names=["employee_id"] if has_employee else [])
 
 
 def sheets_to_start(user) -> list[tuple[Employee, ReviewPeriod]]:

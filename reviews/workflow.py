@@ -17,7 +17,13 @@ from typing import NamedTuple
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
-from goalsapp.access import employee_of, is_hr, is_supervisor, line_above, line_below
+from goalsapp.access import (
+    employee_of,
+    is_hr,
+    is_supervisor,
+    line_above,
+    line_below_ids,
+)
 from goalsapp.models import GoalSheet, SheetState, joined_one
 
 from .closing_states import ClosingState
@@ -318,21 +324,42 @@ def roles_of(user, sheet: GoalSheet) -> set[Role]:
 def sheets_where_role(user, role: Role) -> Q:
     """The same rule as a condition on GoalSheet: the sheets on which `user` holds `role`
     (the inbox asks it for many sheets in one query)."""
+    return role_condition(role, holder_of(user))
+
+
+class Holder(NamedTuple):
+    """What the rule asks of a user: their employee's id (None: no employee record), whether
+    they are in HR and whether they have active reports."""
+
+    employee_id: int | None
+    is_hr: bool
+    is_supervisor: bool
+
+
+def holder_of(user) -> Holder:
     me = employee_of(user)
+    return Holder(me.pk if me is not None else None, is_hr(user), is_supervisor(user))
+
+
+def role_condition(role: Role, holder: Holder) -> Q:
+    """sheets_where_role for a Holder. Only the manager's condition reads the database (the
+    line below, as ids); every other one is the employee's id as a value, so a compiled query
+    (reviews.selectors) can take it as its argument."""
+    me = holder.employee_id
     if role == Role.EMPLOYEE:
-        return Q(employee=me) if me is not None else Q(pk__in=[])
+        return Q(employee_id=me) if me is not None else Q(pk__in=[])
     if role == Role.SUPERVISOR:
-        return Q(employee__supervisor=me) if me is not None else Q(pk__in=[])
+        return Q(employee__supervisor_id=me) if me is not None else Q(pk__in=[])
     if role == Role.MANAGER:
-        if me is None or not is_supervisor(user):
+        if me is None or not holder.is_supervisor:
             return Q(pk__in=[])
         # The supervisor is below me, so I am above them (and neither the employee nor they).
-        return Q(employee__supervisor_id__in=line_below(me)) & ~Q(employee=me)
-    if not is_hr(user):
+        return Q(employee__supervisor_id__in=line_below_ids(me)) & ~Q(employee_id=me)
+    if not holder.is_hr:
         return Q(pk__in=[])
     if me is None:
         return Q()
-    return ~Q(employee=me) & ~Q(employee__supervisor=me)
+    return ~Q(employee_id=me) & ~Q(employee__supervisor_id=me)
 
 
 class Parties(NamedTuple):

@@ -23,7 +23,7 @@ SHEETS_PER_PAGE = 50
 @login_required
 def inbox(request):
     waiting = [(sheet, FIRST_STEP[sheet.stage])
-               for sheet in selectors.sheets_waiting_on(request.user)]
+               for sheet in selectors.inbox_sheets(request.user)]
     return render(request, "reviews/inbox.html", {
         "waiting": waiting, "to_start": selectors.sheets_to_start(request.user)})
 

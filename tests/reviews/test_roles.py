@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from goalsapp.access import HR_GROUP, hr_user_ids
 from goalsapp.models import GoalSheet
 from reviews.notifications.recipients import SheetRow, next_actors
-from reviews.selectors import sheets_waiting_on
+from reviews.selectors import inbox_sheets, sheets_waiting_on
 from reviews.workflow import (
     Parties,
     Role,
@@ -83,6 +83,10 @@ def test_the_three_forms_agree_for_every_persona_in_every_state(people, sheet, p
             assert subject.state == state
             in_inbox = {name for name, user in people.items()
                         if sheets_waiting_on(user).filter(pk=subject.pk).exists()}
+            # The inbox page reads the same rows through a query compiled per kind of viewer.
+            on_page = {name for name, user in people.items()
+                       if subject.pk in {s.pk for s in inbox_sheets(user)}}
+            assert on_page == in_inbox, state
             hr_ids = hr_user_ids()
             for name, user in people.items():
                 roles, as_query, as_ids = _three_forms(user, subject)
