@@ -243,22 +243,21 @@ def _one_sheet(sheets: QuerySet[GoalSheet], pk: int) -> QuerySet[GoalSheet]:
             .filter(pk=pk).order_by()[:1])
 
 
-# Every sheet page and transition reads its sheet through one of these; their SQL (ten joins)
-# is built once per process (goalsapp.compiled_queries).
-_ANY_SHEET = CompiledQuery(lambda pk: _one_sheet(GoalSheet.objects.all(), pk))
-_SHEET_OF_LINE = CompiledQuery(lambda pk, employee_id: _one_sheet(_sheets_of_line(employee_id),
-                                                                   pk))
+# Every sheet page and transition reads its sheet through one of these, by the viewer's scope;
+# their SQL (ten joins) is built once per process (goalsapp.compiled_queries).
+_ONE_SHEET = {
+    "all": CompiledQuery(lambda pk: _one_sheet(sheets_in_scope("all"), pk)),
+    "line": CompiledQuery(lambda pk, employee_id: _one_sheet(sheets_in_scope("line", employee_id),
+                                                             pk)),
+    "none": CompiledQuery(lambda pk: _one_sheet(sheets_in_scope("none"), pk)),
+}
 
 
 def get_sheet_for_user(user, pk) -> GoalSheet:
     """The sheet, if `user` may see it; otherwise 404, so nothing leaks about its existence.
-    The same rule as sheets_visible_to, whose querysets these are."""
-    if sees_everything(user):
-        found = _ANY_SHEET(pk=pk)
-    elif (me := employee_of(user)) is not None:
-        found = _SHEET_OF_LINE(pk=pk, employee_id=me.pk)
-    else:
-        found = []
+    The same rule as sheets_visible_to: the same scope and querysets."""
+    scope, values = sheet_scope(user)
+    found = _ONE_SHEET[scope](pk=pk, **values)
     if not found:
         raise Http404("No such goal sheet.")
     return found[0]

@@ -28,6 +28,7 @@ from inspect import signature
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
@@ -42,7 +43,7 @@ _KEY_RANGE = range(-2**63, 2**63)
 
 class _Compiled(NamedTuple):
     vendor: str
-    sql: str
+    sql: str | None  # None: the queryset matches nothing (Django raised EmptyResultSet)
     params: list
     slots: dict[int, str]  # parameter index → the argument that goes there
     model: type[Model]
@@ -68,7 +69,12 @@ class CompiledQuery:
             raise ValueError("A compiled query gives model instances in one statement: "
                              "drop values() and prefetch_related.")
         compiler = queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()  # also fills the compiler's column map below
+        try:
+            sql, params = compiler.as_sql()  # also fills the compiler's column map below
+        except EmptyResultSet:  # the queryset matches nothing, whatever the values (none())
+            return _Compiled(vendor=connections[alias].vendor, sql=None, params=[], slots={},
+                             model=queryset.model, init_list=[], columns=slice(0),
+                             populators=[], annotations={}, converters={})
         slots = {i: name for i, param in enumerate(params)
                  for name, value in stand_ins.items() if param == value}
         missing = set(self.names) - set(slots.values())
@@ -93,7 +99,7 @@ class CompiledQuery:
         compiled = self._compiled.get(using)
         if compiled is None or compiled.vendor != connections[using].vendor:
             compiled = self._compiled[using] = self._compile(using)
-        if any(value not in _KEY_RANGE for value in values.values()):
+        if compiled.sql is None or any(value not in _KEY_RANGE for value in values.values()):
             return []
         params = list(compiled.params)
         for index, name in compiled.slots.items():

@@ -54,6 +54,17 @@ def test_a_builder_whose_value_does_not_reach_the_sql_is_refused(employee):
         prefetching(pk=employee.pk)
 
 
+def test_a_query_that_matches_nothing_finds_nothing_without_asking(
+        employee, django_assert_num_queries):
+    # none(), or a filter no value can meet: Django answers without the database, and so does
+    # the compiled query, for any value.
+    nothing = CompiledQuery(lambda pk: Employee.objects.none().filter(pk=pk))
+    no_ids = CompiledQuery(lambda pk: Employee.objects.filter(pk=pk, supervisor_id__in=[]))
+    with django_assert_num_queries(0):
+        assert nothing(pk=employee.pk) == []
+        assert no_ids(pk=employee.pk) == []
+
+
 def test_joined_rows_come_back_as_the_queryset_gives_them(
         employee, supervisor, manager, django_assert_num_queries):
     # Two levels of joins, and a supervisor missing at the top (a None, not an empty object).
