@@ -216,7 +216,9 @@ _ANSWERS = CompiledQuery(lambda sheet_id: GoalAnswer.objects.filter(goal__sheet_
 _SIGNATURES = CompiledQuery(lambda sheet_id: Signature.objects.filter(sheet_id=sheet_id)
                             .select_related("signer", "consent"))
 _EVENTS = CompiledQuery(lambda sheet_id: ReviewEvent.objects.filter(sheet_id=sheet_id)
-                        .select_related("actor__employee"))
+                        .select_related("actor__employee")
+                        .only("sheet_id", "action", "from_state", "to_state", "at", "note",
+                              "actor__username", "actor__employee__full_name"))
 
 
 def sheet_view(sheet: GoalSheet) -> SheetView:
