@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connections, router
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
@@ -153,6 +153,26 @@ def _self_and_line(employee_id: int) -> RawSQL:
     return RawSQL(f"{sql} UNION SELECT %s", [employee_id, employee_id])
 
 
+def _line_reaches_sheet(pk: int, employee_id: int) -> RawSQL:
+    """Whether the sheet `pk` is the employee's or of someone in their line: the line of
+    _self_and_line, asked of one sheet. It is walked up from the sheet's employee (one row a
+    level above them) rather than down from the viewer, which reads everyone below: for a
+    senior manager, a whole department on every sheet page. A loop in bad data ends here as it
+    does going down (UNION)."""
+    connection = connections[router.db_for_read(Employee)]
+    quote = connection.ops.quote_name
+    people, sheets = Employee._meta, GoalSheet._meta
+    table, pk_column = quote(people.db_table), quote(people.pk.column)
+    boss = quote(people.get_field("supervisor").column)
+    sql = (f"EXISTS (WITH RECURSIVE above(id) AS ("
+           f" SELECT {quote(sheets.get_field('employee').column)} FROM {quote(sheets.db_table)}"
+           f" WHERE {quote(sheets.pk.column)} = %s"
+           f" UNION SELECT e.{boss} FROM {table} e JOIN above a ON e.{pk_column} = a.id"
+           f" WHERE e.{boss} IS NOT NULL)"
+           f" SELECT 1 FROM above WHERE id = %s)")
+    return RawSQL(sql, [pk, employee_id], output_field=BooleanField())
+
+
 def line_above(employee: Employee) -> set[int]:
     """Ids of everyone `employee` reports to, directly or further up: their supervisor free (a
     column of the row), then one query a level."""
@@ -244,18 +264,20 @@ def _one_sheet(sheets: QuerySet[GoalSheet], pk: int) -> QuerySet[GoalSheet]:
 
 
 # Every sheet page and transition reads its sheet through one of these, by the viewer's scope;
-# their SQL (ten joins) is built once per process (goalsapp.compiled_queries).
+# their SQL (ten joins) is built once per process (goalsapp.compiled_queries). A line's one
+# sheet is found by walking up from its employee (_line_reaches_sheet), the same line as the
+# lists' (sheets_in_scope) read from the other end.
 _ONE_SHEET = {
     "all": CompiledQuery(lambda pk: _one_sheet(sheets_in_scope("all"), pk)),
-    "line": CompiledQuery(lambda pk, employee_id: _one_sheet(sheets_in_scope("line", employee_id),
-                                                             pk)),
+    "line": CompiledQuery(lambda pk, employee_id: _one_sheet(
+        GoalSheet.objects.filter(_line_reaches_sheet(pk, employee_id)), pk)),
     "none": CompiledQuery(lambda pk: _one_sheet(sheets_in_scope("none"), pk)),
 }
 
 
 def get_sheet_for_user(user, pk) -> GoalSheet:
     """The sheet, if `user` may see it; otherwise 404, so nothing leaks about its existence.
-    The same rule as sheets_visible_to: the same scope and querysets."""
+    The same rule as sheets_visible_to: the same scope (sheet_scope), and the same line."""
     scope, values = sheet_scope(user)
     found = _ONE_SHEET[scope](pk=pk, **values)
     if not found:

@@ -94,3 +94,43 @@ def test_a_manager_sees_the_people_down_their_line(sheets, manager, employee):
 
     assert names == {"maria", "sam", "emma"}
     assert set(employees_visible_to(employee.user)) == {employee}
+
+
+def test_one_sheet_opens_exactly_when_the_viewers_list_holds_it(
+        sheets, period, manager, supervisor, employee, other_supervisor, other_employee, hr):
+    """get_sheet_for_user walks the line up from the sheet's employee; the lists walk it down
+    from the viewer. Every viewer opens exactly the sheets their list shows, four levels deep,
+    past someone who has left, and through a loop in bad data."""
+    from goalsapp.models import Employee
+    from tests.factories import EmployeeFactory
+
+    fourth = EmployeeFactory(supervisor=employee)  # below Emma, below Sam, below Maria
+    Employee.objects.filter(pk=employee.pk).update(is_active=False)  # Emma has left
+    everyone = [manager, supervisor, employee, other_supervisor, other_employee, hr, fourth]
+    all_sheets = [*sheets.values(), GoalSheetFactory(employee=fourth, period=period)]
+
+    def opens(user) -> set[int]:
+        found = set()
+        for sheet in all_sheets:
+            try:
+                found.add(get_sheet_for_user(user, sheet.pk).pk)
+            except Http404:
+                pass
+        return found
+
+    def listed(user) -> set[int]:
+        return set(sheets_visible_to(user).values_list("pk", flat=True))
+
+    for person in everyone:
+        assert opens(person.user) == listed(person.user), person.full_name
+    assert sheets["emma"].pk in opens(manager.user)
+    assert all_sheets[-1].pk in opens(supervisor.user)
+    assert all_sheets[-1].pk not in opens(other_supervisor.user)
+
+    # A loop the forms refuse, written past them: Maria reports to the fourth level.
+    Employee.objects.filter(pk=manager.pk).update(supervisor=fourth)
+    for person in everyone:
+        person.user.refresh_from_db()
+        assert opens(person.user) == listed(person.user), person.full_name
+    assert sheets["maria"].pk in opens(employee.user)  # Maria is now below Emma
+    assert sheets["oliver"].pk not in opens(fourth.user)
