@@ -1,6 +1,7 @@
 """Serves Goalpost with gunicorn as production does and drives every main page with wrk beside a
-bare signed-in page (the ceiling), printing each page's throughput, latency and CPU per request
-and its ratios to the ceiling; then the queries each page runs at 1,000 and at 10,000 people.
+bare signed-in page (the ceiling), printing each page's throughput, latency, CPU per request (of
+gunicorn's workers, and of PostgreSQL when it runs on this machine) and its ratios to the
+ceiling; then the queries each page runs at 1,000 and at 10,000 people.
 
     .venv/bin/python bench/pages.py                    # load both data sets, then measure
     .venv/bin/python bench/pages.py --reuse            # measure again without reloading
@@ -185,6 +186,21 @@ def worker_cpu_seconds(master: int) -> float:
     return total / CLOCK_TICKS
 
 
+def database_server_pid(url: str) -> int | None:
+    """The PostgreSQL server's main process (the parent of a session's backend), when it runs
+    on this machine and /proc shows it; None otherwise (no database column then)."""
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        backend = connection.execute("SELECT pg_backend_pid()").fetchone()[0]
+    try:
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        Path(f"/proc/{fields[1]}/task/{fields[1]}/children").read_text()
+    except OSError:
+        return None
+    return int(fields[1])  # ppid
+
+
 def fetch(port: int, url: str, session: str) -> int:
     request = urllib.request.Request(f"http://127.0.0.1:{port}{url}", headers={
         "Host": HOST, "X-Forwarded-Proto": "https", "Cookie": f"sessionid={session}"})
@@ -201,7 +217,11 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # a redirect to the login page must show as a 302, not as its 200
 
 
-def drive(wrk: str, port: int, url: str, session: str, seconds: int, master: int) -> dict:
+def drive(wrk: str, port: int, url: str, session: str, seconds: int, master: int,
+          database: int | None) -> dict:
+    # The database's CPU counts as the workers' does: the same children-and-reaped sum over
+    # its backends (and its background processes, idle during a run).
+    database_before = worker_cpu_seconds(database) if database else 0.0
     cpu_before = worker_cpu_seconds(master)
     result = subprocess.run(
         [wrk, "-t2", "-c16", f"-d{seconds}s", "--timeout", "30s",
@@ -210,12 +230,14 @@ def drive(wrk: str, port: int, url: str, session: str, seconds: int, master: int
          "-H", f"Cookie: sessionid={session}", f"http://127.0.0.1:{port}{url}"],
         capture_output=True, text=True, check=True)
     cpu = worker_cpu_seconds(master) - cpu_before
+    database_cpu = worker_cpu_seconds(database) - database_before if database else float("nan")
     line = next(line for line in result.stdout.splitlines() if line.startswith("WRK-JSON "))
     figures = json.loads(line.removeprefix("WRK-JSON "))
     requests = max(figures["requests"], 1)
     return {"rps": figures["requests"] / (figures["duration_us"] / 1e6),
             "p50": figures["p50_us"] / 1000, "p95": figures["p95_us"] / 1000,
             "p99": figures["p99_us"] / 1000, "cpu_ms": cpu * 1000 / requests,
+            "db_ms": database_cpu * 1000 / requests,
             "errors": figures["socket_errors"] + figures["non_2xx_3xx"]}
 
 
@@ -248,7 +270,7 @@ def measure(args, wrk: str, pages: list) -> None:
                 if status != 200:
                     sys.exit(f"{page} ({url}) answered {status}, not 200:\n"
                              f"{log.read_text()[-3000:]}")
-            report(args, wrk, port, server.pid, sessions, pages)
+            report(args, wrk, port, server.pid, database_server_pid(LARGE), sessions, pages)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -262,19 +284,21 @@ def fetch_quietly(port: int):
         return None
 
 
-def report(args, wrk, port, master, sessions, pages) -> None:
+def report(args, wrk, port, master, database, sessions, pages) -> None:
     print(f"load average before: {load_average()}  "
           f"(wrk -t2 -c16 -d{args.seconds}s, {args.rounds} rounds, gunicorn 2 sync workers)")
     results: dict[str, list[tuple[dict, dict]]] = {page: [] for page, _, _ in pages}
     for round_number in range(1, args.rounds + 1):
         for page, user_id, url in pages:
-            ceiling = drive(wrk, port, CEILING[2], sessions[CEILING[1]], args.seconds, master)
-            figures = drive(wrk, port, url, sessions[user_id], args.seconds, master)
+            ceiling = drive(wrk, port, CEILING[2], sessions[CEILING[1]], args.seconds, master,
+                            database)
+            figures = drive(wrk, port, url, sessions[user_id], args.seconds, master, database)
             results[page].append((ceiling, figures))
         print(f"  round {round_number} done, load average {load_average()}")
     print()
     print(f"{'page':22} {'req/s':>7} {'ceiling':>8} {'ratio':>6} {'p50':>7} {'p95':>7} "
-          f"{'p99':>7} {'CPU/req':>8} {'errors':>6}   (ms; medians of {args.rounds} rounds)")
+          f"{'p99':>7} {'CPU/req':>8} {'DB/req':>7} {'errors':>6}   "
+          f"(ms; medians of {args.rounds} rounds; CPU: gunicorn's workers, DB: PostgreSQL's)")
     for page, _, _ in pages:
         pairs = results[page]
         runs = [figures for _, figures in pairs]
@@ -288,10 +312,12 @@ def report(args, wrk, port, master, sessions, pages) -> None:
 
         ceiling_rps = statistics.median(ceiling["rps"] for ceiling, _ in pairs)
         ceiling_cpu = statistics.median(ceiling["cpu_ms"] for ceiling, _ in pairs)
+        ceiling_db = statistics.median(ceiling["db_ms"] for ceiling, _ in pairs)
         errors = sum(run["errors"] for _, run in pairs)
         print(f"{page:22} {median('rps'):7.0f} {ceiling_rps:8.0f} {ratio:6.3f} "
               f"{median('p50'):7.1f} {median('p95'):7.1f} {median('p99'):7.1f} "
-              f"{median('cpu_ms'):8.2f} {errors:6d}   (ceiling CPU/req {ceiling_cpu:.2f})")
+              f"{median('cpu_ms'):8.2f} {median('db_ms'):7.2f} {errors:6d}   "
+              f"(ceiling CPU/req {ceiling_cpu:.2f}, DB/req {ceiling_db:.2f})")
     print(f"load average after: {load_average()}")
 
 

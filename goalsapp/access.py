@@ -258,8 +258,8 @@ def _one_sheet(sheets: QuerySet[GoalSheet], pk: int) -> QuerySet[GoalSheet]:
     # page (its versions, its refusals, its closing section): joined here they cost no query of
     # their own (goalsapp.models.joined_one). One row by its key: sorting it (the default
     # order) costs a millisecond.
-    return (sheets.select_related("employee__user", "employee__supervisor__user", "period",
-                                  "amendment", "closing__rating", "closing__proposed_rating")
+    return (sheets.select_related("employee__supervisor", "period", "amendment",
+                                  "closing__rating", "closing__proposed_rating")
             .filter(pk=pk).order_by()[:1])
 
 

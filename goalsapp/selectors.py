@@ -8,6 +8,7 @@ from functools import cache
 from itertools import groupby
 
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from . import smart
@@ -50,20 +51,19 @@ def _diff(records, fields: dict, subject_of, names: dict, since) -> list[Change]
     changes = []
     previous = None
     for record in records:
-        who = getattr(record.history_user, "employee", None)
-        who = who.full_name if who else (record.history_user or "the system")
+        who = record.who if record.who is not None else "the system"
         subject = subject_of(record)
         if record.history_date >= since:
             if record.history_type == "+":
-                changes.append(Change(record.history_date, str(who), subject, "added"))
+                changes.append(Change(record.history_date, who, subject, "added"))
             elif record.history_type == "-":
-                changes.append(Change(record.history_date, str(who), subject, "removed"))
+                changes.append(Change(record.history_date, who, subject, "removed"))
             elif previous is not None:
                 for field, label in fields.items():
                     old, new = getattr(previous, field), getattr(record, field)
                     if old != new:
                         shown = names[field]() if field in names else {}
-                        changes.append(Change(record.history_date, str(who), subject, label,
+                        changes.append(Change(record.history_date, who, subject, label,
                                               _shown(old, shown), _shown(new, shown)))
         previous = record
     return changes
@@ -71,17 +71,19 @@ def _diff(records, fields: dict, subject_of, names: dict, since) -> list[Change]
 
 # Every sheet page reads its history; the SQL is built once per process (compiled_queries).
 # A history row copies every column of its sheet or goal, and a sheet gets one at each step of
-# the workflow: only the columns compared, and the name of who made the change, are read (the
-# rest, timestamps mostly, cost more to convert than the query takes to run).
-_WHO = ("history_date", "history_type", "history_user__username",
-        "history_user__employee__full_name")
-_GOAL_HISTORY = CompiledQuery(lambda sheet_id: Goal.history.filter(sheet_id=sheet_id)
-                              .select_related("history_user__employee")
-                              .only("id", "text", *GOAL_FIELDS, *_WHO)
+# the workflow: only the columns compared are read, with who made the change as a name (their
+# employee record's, else their login's; none for the system) rather than as their account and
+# employee record (the timestamps and objects cost more than the query took to run).
+def _history(records):
+    return records.annotate(who=Coalesce("history_user__employee__full_name",
+                                         "history_user__username"))
+
+
+_GOAL_HISTORY = CompiledQuery(lambda sheet_id: _history(Goal.history.filter(sheet_id=sheet_id))
+                              .only("id", "text", *GOAL_FIELDS, "history_date", "history_type")
                               .order_by("id", "history_date"))
-_SHEET_HISTORY = CompiledQuery(lambda sheet_id: GoalSheet.history.filter(id=sheet_id)
-                               .select_related("history_user__employee")
-                               .only("id", *SHEET_FIELDS, *_WHO)
+_SHEET_HISTORY = CompiledQuery(lambda sheet_id: _history(GoalSheet.history.filter(id=sheet_id))
+                               .only("id", *SHEET_FIELDS, "history_date", "history_type")
                                .order_by("history_date"))
 
 

@@ -100,3 +100,22 @@ def test_it_shows_a_goal_removed_in_a_later_round(client, sheet, supervisor, emp
 
     shown = _changes_on_page(client, employee.user, sheet)
     assert "removed" in shown and "Collect $250,000" in shown
+
+
+def test_a_change_names_the_login_without_an_employee_record_and_the_system_without_a_login(
+        client, sheet, supervisor, employee, advance, admin):
+    from goalsapp.models import Goal
+
+    _question_the_first_goal(sheet, employee, advance, "45 is too low.")
+    _save(sheet, supervisor.user, _rows(sheet, {1: {"target": Decimal("48")}}))
+    change = Goal.history.filter(sheet_id=sheet.pk).latest("history_date", "history_id")
+    assert "Sam Sutton" in _changes_on_page(client, employee.user, sheet)
+
+    # Made by an administrator's login with no employee record, then by no login at all.
+    Goal.history.filter(history_id=change.history_id).update(history_user=admin)
+    shown = _changes_on_page(client, employee.user, sheet)
+    assert escape(admin.get_username()) in shown and "Sam Sutton" not in shown
+
+    Goal.history.filter(history_id=change.history_id).update(history_user=None)
+    shown = _changes_on_page(client, employee.user, sheet)
+    assert "the system" in shown and "48.00" in shown
