@@ -8,7 +8,8 @@ ceiling; then the queries each page runs at 1,000 and at 10,000 people.
     .venv/bin/python bench/pages.py --seconds 3 --rounds 1 --only inbox "sheet page"
 
 Production settings (DEBUG off, the static manifest, persistent connections unless
---conn-max-age says otherwise), gunicorn with 2 sync workers, PostgreSQL on loopback loaded
+--conn-max-age says otherwise), gunicorn with 2 sync workers (--threads N: gthread workers of N
+threads, as production runs them), PostgreSQL on loopback loaded
 with bench/large_set.py (10,000 people, 100,000 goals, 1,000,000 progress entries; a second
 database with 1,000 people for the query counts). The ceiling is bench/ceiling_urls.py's one-line
 signed-in view served by the same settings and workers. For each round, each page runs for
@@ -257,6 +258,9 @@ def measure(args, wrk: str, pages: list) -> None:
             server = subprocess.Popen(
                 [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi",
                  "-c", "gunicorn.conf.py", "--workers", "2", "--worker-class", "sync",
+                 # gunicorn.conf.py gives each worker GUNICORN_THREADS threads, and gunicorn
+                 # then quietly runs gthread workers even when sync is asked for.
+                 "--threads", str(args.threads),
                  "--bind", f"127.0.0.1:{port}", "--access-logfile", "-"],
                 env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
         try:
@@ -285,8 +289,10 @@ def fetch_quietly(port: int):
 
 
 def report(args, wrk, port, master, database, sessions, pages) -> None:
+    workers = ("sync workers" if args.threads == 1
+               else f"gthread workers of {args.threads} threads")
     print(f"load average before: {load_average()}  "
-          f"(wrk -t2 -c16 -d{args.seconds}s, {args.rounds} rounds, gunicorn 2 sync workers)")
+          f"(wrk -t2 -c16 -d{args.seconds}s, {args.rounds} rounds, gunicorn 2 {workers})")
     results: dict[str, list[tuple[dict, dict]]] = {page: [] for page, _, _ in pages}
     for round_number in range(1, args.rounds + 1):
         for page, user_id, url in pages:
@@ -331,6 +337,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="each wrk run (default 10)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds to take medians of")
     parser.add_argument("--only", nargs="*", help="page names to drive (default: all)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per worker (default 1: sync workers; production runs "
+                             "gthread workers of GUNICORN_THREADS threads)")
     parser.add_argument("--conn-max-age", help="CONN_MAX_AGE for gunicorn (default: production's)")
     parser.add_argument("--no-queries", action="store_true", help="skip the query counts")
     args = parser.parse_args()
