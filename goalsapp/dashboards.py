@@ -107,20 +107,25 @@ def _graded_sql(goals: QuerySet[Goal], period: ReviewPeriod, today: date,
             [*_standing_params(period, today), *params])
 
 
-def _rows(sql: str, params) -> tuple[list[str], list[tuple]]:
-    """The column names and rows of one grading query."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Compiling these plans with JIT costs more than running them; grouping ~100,000
-            # goals by person fits in memory with a little more than the default 4 MB.
-            cursor.execute("SET LOCAL jit = off")
+def _rows(sql: str, params, *, everyone: bool = False) -> tuple[list[str], list[tuple]]:
+    """The column names and rows of one grading query; `everyone`: it grades every person's
+    goals, not a team's. (JIT, which costs these plans more than it saves, is off for every
+    Goalpost session: config/settings.py.)"""
+    if everyone and connection.vendor == "postgresql":
+        # Grouping ~100,000 goals by person fits in memory with a little more than the default
+        # 4 MB. A team's thousand goals fit in the default: for them this transaction and its
+        # setting were three more round trips than the query itself.
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '32MB'")
+            cursor.execute(sql, params)
+            return [column[0] for column in cursor.description], cursor.fetchall()
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [column[0] for column in cursor.description], cursor.fetchall()
 
 
-def _fetch(sql: str, params) -> list[dict]:
-    names, rows = _rows(sql, params)
+def _fetch(sql: str, params, *, everyone: bool = False) -> list[dict]:
+    names, rows = _rows(sql, params, everyone=everyone)
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 
@@ -240,7 +245,7 @@ def _people_figures(period: ReviewPeriod, today: date,
     graded, params = _graded_sql(signed_goals(period, employee_ids), period, today,
                                  employee_id="sheet__employee_id")
     sql = _with_people(_per_person_sql(graded), "territory", "title", "performance_tier")
-    names, rows = _rows(sql, params)
+    names, rows = _rows(sql, params, everyone=employee_ids is None)
     # Read by position: a department's 10,000 rows made dictionaries first cost a tenth of the
     # figures' computing.
     (person, territory, title, tier, goals, with_data, attained_sum,
@@ -312,7 +317,7 @@ def team_rows(period: ReviewPeriod, employee_ids: set[int] | None, *, today: dat
                      goals=row["goals"], with_data=row["with_data"],
                      attained=_average(_decimal(row["attained_sum"]), row["with_data"]),
                      counts={s.value: row[s.value] for s in Status}, url_id=row["employee_id"])
-            for row in _fetch(sql, params)]
+            for row in _fetch(sql, params, everyone=employee_ids is None)]
 
 
 def group_choices(employee_ids: set[int] | None) -> dict[str, list[tuple[str, str]]]:
