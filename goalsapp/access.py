@@ -153,21 +153,20 @@ def _self_and_line(employee_id: int) -> RawSQL:
     return RawSQL(f"{sql} UNION SELECT %s", [employee_id, employee_id])
 
 
-def _line_reaches_sheet(pk: int, employee_id: int) -> RawSQL:
-    """Whether the sheet `pk` is the employee's or of someone in their line: the line of
-    _self_and_line, asked of one sheet. It is walked up from the sheet's employee (one row a
-    level above them) rather than down from the viewer, which reads everyone below: for a
-    senior manager, a whole department on every sheet page. A loop in bad data ends here as it
-    does going down (UNION)."""
+def _line_reaches(model, pk: int, employee_id: int) -> RawSQL:
+    """Whether the row `pk` of `model` (a sheet, or an employee) is the employee `employee_id`'s
+    or of someone in their line: _self_and_line asked of one row. The line is walked up from
+    the row's employee (a row a level above them) rather than down from the viewer, which reads
+    everyone below: for a senior manager, a whole department on every sheet page. A loop in bad
+    data ends here as it does going down (UNION)."""
     connection = connections[router.db_for_read(Employee)]
-    quote = connection.ops.quote_name
-    people, sheets = Employee._meta, GoalSheet._meta
-    table, pk_column = quote(people.db_table), quote(people.pk.column)
+    quote, people, rows = connection.ops.quote_name, Employee._meta, model._meta
+    table, key = quote(people.db_table), quote(people.pk.column)
     boss = quote(people.get_field("supervisor").column)
+    whose = key if model is Employee else quote(rows.get_field("employee").column)
     sql = (f"EXISTS (WITH RECURSIVE above(id) AS ("
-           f" SELECT {quote(sheets.get_field('employee').column)} FROM {quote(sheets.db_table)}"
-           f" WHERE {quote(sheets.pk.column)} = %s"
-           f" UNION SELECT e.{boss} FROM {table} e JOIN above a ON e.{pk_column} = a.id"
+           f" SELECT {whose} FROM {quote(rows.db_table)} WHERE {quote(rows.pk.column)} = %s"
+           f" UNION SELECT e.{boss} FROM {table} e JOIN above a ON e.{key} = a.id"
            f" WHERE e.{boss} IS NOT NULL)"
            f" SELECT 1 FROM above WHERE id = %s)")
     return RawSQL(sql, [pk, employee_id], output_field=BooleanField())
@@ -214,12 +213,13 @@ def is_manager(user) -> bool:
 # What someone may see --------------------------------------------------------------------------
 
 def employees_visible_to(user) -> QuerySet[Employee]:
-    if sees_everything(user):
+    """The people whose numbers `user` may see: the same scope as their sheets."""
+    scope, values = sheet_scope(user)
+    if scope == "all":
         return Employee.objects.all()
-    me = employee_of(user)
-    if me is None:
-        return Employee.objects.none()
-    return Employee.objects.filter(pk__in_line=_self_and_line(me.pk))
+    if scope == "line":
+        return Employee.objects.filter(pk__in_line=_self_and_line(values["employee_id"]))
+    return Employee.objects.none()
 
 
 def sheets_visible_to(user) -> QuerySet[GoalSheet]:
@@ -228,8 +228,8 @@ def sheets_visible_to(user) -> QuerySet[GoalSheet]:
 
 
 def sheet_scope(user) -> tuple[str, dict[str, int]]:
-    """Which sheets `user` may see, as a scope ("all", "line" or "none") and its integer
-    arguments: sheets_visible_to's answer in the form a compiled query takes
+    """Which sheets (and whose numbers) `user` may see, as a scope ("all", "line" or "none")
+    and its integer arguments: sheets_visible_to's answer in the form a compiled query takes
     (goalsapp.compiled_queries)."""
     if sees_everything(user):
         return "all", {}
@@ -265,12 +265,12 @@ def _one_sheet(sheets: QuerySet[GoalSheet], pk: int) -> QuerySet[GoalSheet]:
 
 # Every sheet page and transition reads its sheet through one of these, by the viewer's scope;
 # their SQL (ten joins) is built once per process (goalsapp.compiled_queries). A line's one
-# sheet is found by walking up from its employee (_line_reaches_sheet), the same line as the
+# sheet is found by walking up from its employee (_line_reaches), the same line as the
 # lists' (sheets_in_scope) read from the other end.
 _ONE_SHEET = {
     "all": CompiledQuery(lambda pk: _one_sheet(sheets_in_scope("all"), pk)),
     "line": CompiledQuery(lambda pk, employee_id: _one_sheet(
-        GoalSheet.objects.filter(_line_reaches_sheet(pk, employee_id)), pk)),
+        GoalSheet.objects.filter(_line_reaches(GoalSheet, pk, employee_id)), pk)),
     "none": CompiledQuery(lambda pk: _one_sheet(sheets_in_scope("none"), pk)),
 }
 
@@ -285,9 +285,21 @@ def get_sheet_for_user(user, pk) -> GoalSheet:
     return found[0]
 
 
+# Each person's dashboard reads them through one of these, by the viewer's scope (the same as
+# for sheets): as for one sheet, the line is walked up from the employee (_line_reaches).
+_ONE_EMPLOYEE = {
+    "all": CompiledQuery(lambda pk: Employee.objects.filter(pk=pk).order_by()[:1]),
+    "line": CompiledQuery(lambda pk, employee_id: Employee.objects.filter(
+        _line_reaches(Employee, pk, employee_id), pk=pk).order_by()[:1]),
+    "none": CompiledQuery(lambda pk: Employee.objects.none()),
+}
+
+
 def get_employee_for_user(user, pk) -> Employee:
-    """The employee, if `user` may see their numbers; otherwise 404, as for sheets."""
-    found = list(employees_visible_to(user).filter(pk=pk).order_by()[:1])  # by key: no sorting
+    """The employee, if `user` may see their numbers; otherwise 404, as for sheets. The same
+    rule as employees_visible_to: the same scope (sheet_scope), and the same line."""
+    scope, values = sheet_scope(user)
+    found = _ONE_EMPLOYEE[scope](pk=pk, **values)
     if not found:
         raise Http404("No such employee.")
     return found[0]

@@ -4,7 +4,12 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
-from goalsapp.access import employees_visible_to, get_sheet_for_user, sheets_visible_to
+from goalsapp.access import (
+    employees_visible_to,
+    get_employee_for_user,
+    get_sheet_for_user,
+    sheets_visible_to,
+)
 from tests.factories import GoalSheetFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,11 +101,12 @@ def test_a_manager_sees_the_people_down_their_line(sheets, manager, employee):
     assert set(employees_visible_to(employee.user)) == {employee}
 
 
-def test_one_sheet_opens_exactly_when_the_viewers_list_holds_it(
+def test_one_sheet_or_person_opens_exactly_when_the_viewers_list_holds_it(
         sheets, period, manager, supervisor, employee, other_supervisor, other_employee, hr):
-    """get_sheet_for_user walks the line up from the sheet's employee; the lists walk it down
-    from the viewer. Every viewer opens exactly the sheets their list shows, four levels deep,
-    past someone who has left, and through a loop in bad data."""
+    """get_sheet_for_user and get_employee_for_user walk the line up from the sheet's employee;
+    the lists walk it down from the viewer. Every viewer opens exactly the sheets and people
+    their lists show, four levels deep, past someone who has left, and through a loop in bad
+    data."""
     from goalsapp.models import Employee
     from tests.factories import EmployeeFactory
 
@@ -121,8 +127,21 @@ def test_one_sheet_opens_exactly_when_the_viewers_list_holds_it(
     def listed(user) -> set[int]:
         return set(sheets_visible_to(user).values_list("pk", flat=True))
 
+    def people_opened(user) -> set[int]:
+        found = set()
+        for person in everyone:
+            try:
+                found.add(get_employee_for_user(user, person.pk).pk)
+            except Http404:
+                pass
+        return found
+
+    def people_listed(user) -> set[int]:
+        return set(employees_visible_to(user).values_list("pk", flat=True))
+
     for person in everyone:
         assert opens(person.user) == listed(person.user), person.full_name
+        assert people_opened(person.user) == people_listed(person.user), person.full_name
     assert sheets["emma"].pk in opens(manager.user)
     assert all_sheets[-1].pk in opens(supervisor.user)
     assert all_sheets[-1].pk not in opens(other_supervisor.user)
@@ -132,5 +151,7 @@ def test_one_sheet_opens_exactly_when_the_viewers_list_holds_it(
     for person in everyone:
         person.user.refresh_from_db()
         assert opens(person.user) == listed(person.user), person.full_name
+        assert people_opened(person.user) == people_listed(person.user), person.full_name
     assert sheets["maria"].pk in opens(employee.user)  # Maria is now below Emma
+    assert manager.pk in people_opened(employee.user)
     assert sheets["oliver"].pk not in opens(fourth.user)
