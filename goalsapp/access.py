@@ -264,7 +264,7 @@ def _one_sheet(sheets: QuerySet[GoalSheet], pk: int) -> QuerySet[GoalSheet]:
 
 
 # Every sheet page and transition reads its sheet through one of these, by the viewer's scope;
-# their SQL (ten joins) is built once per process (goalsapp.compiled_queries). A line's one
+# their SQL (eight joins) is built once per process (goalsapp.compiled_queries). A line's one
 # sheet is found by walking up from its employee (_line_reaches), the same line as the
 # lists' (sheets_in_scope) read from the other end.
 _ONE_SHEET = {
