@@ -11,6 +11,7 @@ Who is covered comes from goalsapp.selectors (dashboard_scope, get_employee_for_
 """
 
 from collections import defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -111,15 +112,13 @@ def _rows(sql: str, params, *, everyone: bool = False) -> tuple[list[str], list[
     """The column names and rows of one grading query; `everyone`: it grades every person's
     goals, not a team's. (JIT, which costs these plans more than it saves, is off for every
     Goalpost session: config/settings.py.)"""
-    if everyone and connection.vendor == "postgresql":
-        # Grouping ~100,000 goals by person fits in memory with a little more than the default
-        # 4 MB. A team's thousand goals fit in the default: for them this transaction and its
-        # setting were three more round trips than the query itself.
-        with transaction.atomic(), connection.cursor() as cursor:
+    # Grouping ~100,000 goals by person fits in memory with a little more than the default
+    # 4 MB. A team's thousand goals fit in the default: for them this transaction and its
+    # setting were three more round trips than the query itself.
+    more_memory = everyone and connection.vendor == "postgresql"
+    with transaction.atomic() if more_memory else nullcontext(), connection.cursor() as cursor:
+        if more_memory:
             cursor.execute("SET LOCAL work_mem = '32MB'")
-            cursor.execute(sql, params)
-            return [column[0] for column in cursor.description], cursor.fetchall()
-    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [column[0] for column in cursor.description], cursor.fetchall()
 

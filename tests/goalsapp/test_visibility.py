@@ -144,7 +144,6 @@ def test_one_sheet_or_person_opens_exactly_when_the_viewers_list_holds_it(
     # A loop the forms refuse, written past them: Maria reports to the fourth level.
     Employee.objects.filter(pk=manager.pk).update(supervisor=fourth)
     for person in everyone:
-        person.user.refresh_from_db()
         assert same_as_listed(person.user), person.full_name
     assert sheets["maria"].pk in opens(employee.user)  # Maria is now below Emma
     assert manager.pk in people_opened(employee.user)
