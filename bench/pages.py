@@ -169,19 +169,20 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def worker_cpu_seconds(master: int) -> float:
-    """CPU time of gunicorn's workers: the live ones', plus what the workers it has already
-    replaced (max_requests) used, which the kernel adds to the master's children's time."""
+def children_cpu_seconds(parent: int) -> float:
+    """CPU time of a process's children: the live ones', plus what those that ended used, which
+    the kernel adds to the parent's children's time (gunicorn's workers, the ones replaced after
+    max_requests included; PostgreSQL's backends, the ones closed included)."""
     def times(pid: int, first: int) -> int:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         return int(fields[first]) + int(fields[first + 1])
 
-    total = times(master, 13)  # cutime, cstime: children that have exited (fields 16 and 17)
-    for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+    total = times(parent, 13)  # cutime, cstime: children that have exited (fields 16 and 17)
+    for pid in Path(f"/proc/{parent}/task/{parent}/children").read_text().split():
         try:
             total += times(int(pid), 11)  # utime, stime (fields 14 and 15)
         except FileNotFoundError:
-            # Exited between the two reads; the master's children's time may miss it until it
+            # Exited between the two reads; the parent's children's time may miss it until it
             # is reaped, a few milliseconds out of a run's seconds.
             continue
     return total / CLOCK_TICKS
@@ -220,18 +221,17 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def drive(wrk: str, port: int, url: str, session: str, seconds: int, master: int,
           database: int | None) -> dict:
-    # The database's CPU counts as the workers' does: the same children-and-reaped sum over
-    # its backends (and its background processes, idle during a run).
-    database_before = worker_cpu_seconds(database) if database else 0.0
-    cpu_before = worker_cpu_seconds(master)
+    # The database's background processes are counted too; they are idle during a run.
+    database_before = children_cpu_seconds(database) if database else 0.0
+    cpu_before = children_cpu_seconds(master)
     result = subprocess.run(
         [wrk, "-t2", "-c16", f"-d{seconds}s", "--timeout", "30s",
          "-s", str(ROOT / "bench" / "wrk_report.lua"),
          "-H", f"Host: {HOST}", "-H", "X-Forwarded-Proto: https",
          "-H", f"Cookie: sessionid={session}", f"http://127.0.0.1:{port}{url}"],
         capture_output=True, text=True, check=True)
-    cpu = worker_cpu_seconds(master) - cpu_before
-    database_cpu = worker_cpu_seconds(database) - database_before if database else float("nan")
+    cpu = children_cpu_seconds(master) - cpu_before
+    database_cpu = children_cpu_seconds(database) - database_before if database else float("nan")
     line = next(line for line in result.stdout.splitlines() if line.startswith("WRK-JSON "))
     figures = json.loads(line.removeprefix("WRK-JSON "))
     requests = max(figures["requests"], 1)
